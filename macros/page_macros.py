@@ -1,0 +1,172 @@
+"""The macros authors write in Markdown, bound to one page.
+
+``PageMacros`` is the one implementation of every macro. The MkDocs glue registers its methods
+with mkdocs-macros, the weaver calls them directly for literal calls, the coverage scan renders
+them to see which principles a section links, and the course packs render pages through them.
+Each method validates its arguments and raises ``MacroError`` with a code and a fix.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import render
+from .diagnostics import did_you_mean
+from .framework import LEVELS, Framework, Principle
+from .weave import Call, MacroError
+
+if TYPE_CHECKING:
+    from .coverage import Coverage
+
+#: How each macro is written, for error messages.
+USAGE: dict[str, str] = {
+    "principle": '{{ principle("mutuality") }}',
+    "principle_link": '{{ principle_link("mutuality") }}',
+    "principles": '{{ principles("mutuality", "relationships") }}',
+    "principles_overview": "{{ principles_overview() }}",
+    "prompts": '{{ prompts("team") }}',
+    "no_principle": '{{ no_principle("Welcome, timings and breaks") }}',
+    "duration": "{{ duration(20) }}",
+    "attribution": "{{ attribution() }}",
+    "framework_diagram": "{{ framework_diagram() }}",
+    "checklist": "{{ checklist() }}",
+    "module_overview": "{{ module_overview() }}",
+    "help_lines": "{{ help_lines() }}",
+    "coverage_matrix": "{{ coverage_matrix() }}",
+    "coverage_exemptions": "{{ coverage_exemptions() }}",
+}
+#: Macros whose output summarises other sections; the coverage scan does not count their links.
+SUMMARY_MACROS = frozenset({"module_overview", "coverage_matrix", "coverage_exemptions", "help_lines"})
+
+
+@dataclass
+class SiteContext:
+    """What the macros need beyond the page: the framework, the coverage and the help lines."""
+
+    framework: Framework
+    coverage: Coverage | None = None
+    help: dict[str, Any] = field(default_factory=dict)
+    downloads: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Per module page: (label, docs-relative path) of its course-pack files, when published."""
+
+
+class PageMacros:
+    """Every author-facing macro, for one page (``src_uri`` is relative to docs/)."""
+
+    NAMES: tuple[str, ...] = tuple(USAGE)
+
+    def __init__(self, site: SiteContext, src_uri: str):
+        self.site = site
+        self.src_uri = src_uri
+
+    # -- calling ---------------------------------------------------------------------------
+    def call(self, name: str, args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None) -> str:
+        """Call one macro by name, turning wrong arguments into a MacroError."""
+        method = getattr(self, name)
+        try:
+            inspect.signature(method).bind(*args, **(kwargs or {}))
+        except TypeError as error:
+            raise MacroError("macros.bad-arguments",
+                             f"{name}() was called wrongly ({error}); write it like {USAGE[name]}") from None
+        return method(*args, **(kwargs or {}))
+
+    def render_call(self, call: Call) -> str:
+        """Render a parsed call (for the weaver)."""
+        return self.call(call.name, call.args, call.kwargs)
+
+    # -- validation ------------------------------------------------------------------------
+    def _principle(self, value: Any, macro: str) -> Principle:
+        if not isinstance(value, str):
+            raise MacroError("macros.bad-arguments",
+                             f"{macro}() needs a principle id in quotes, not {value!r}; write it like {USAGE[macro]}")
+        found = self.site.framework.get(value)
+        if found is None:
+            raise MacroError("principles.unknown-id",
+                             f'unknown principle id "{value}" in {macro}(); {self.site.framework.suggest(value)}')
+        return found
+
+    # -- the macros --------------------------------------------------------------------------
+    def principle(self, id: str) -> str:
+        """The full card for one principle."""
+        return render.principle_card(self._principle(id, "principle"), self.src_uri)
+
+    def principle_link(self, id: str) -> str:
+        """An inline link to a principle, with its short title."""
+        return render.principle_link(self._principle(id, "principle_link"), self.src_uri)
+
+    def principles(self, *ids: str) -> str:
+        """The 'grounded in' chips under a section heading."""
+        if not ids:
+            raise MacroError("macros.bad-arguments",
+                             f"principles() needs at least one principle id; write it like {USAGE['principles']}")
+        chosen = [self._principle(i, "principles") for i in ids]
+        seen: set[str] = set()
+        unique = [p for p in chosen if not (p.id in seen or seen.add(p.id))]
+        return render.principle_chips(unique, self.src_uri)
+
+    def principles_overview(self) -> str:
+        """All principles as cards, with the preamble and the cross-cutting theme."""
+        return render.principles_overview(self.site.framework, self.src_uri)
+
+    def prompts(self, level: str) -> str:
+        """The reflective prompts for one supervision level, grouped by principle."""
+        if level not in LEVELS:
+            raise MacroError("macros.bad-level", f'unknown supervision level "{level}" in prompts(); '
+                                                 f"{did_you_mean(str(level), LEVELS)}")
+        return render.prompts(self.site.framework, level, self.src_uri)
+
+    def no_principle(self, reason: str) -> str:
+        """Marks a housekeeping section as deliberately not linked; the reason is required."""
+        if not isinstance(reason, str) or not reason.strip():
+            raise MacroError("coverage.exempt-without-reason",
+                             f"no_principle() needs a reason, for example {USAGE['no_principle']}")
+        return render.exemption(reason.strip())
+
+    def duration(self, minutes: int) -> str:
+        """The length of a module section, in minutes."""
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+            raise MacroError("macros.bad-arguments",
+                             f"duration() needs a whole number of minutes above 0, not {minutes!r}; "
+                             f"write it like {USAGE['duration']}")
+        return render.duration(minutes)
+
+    def attribution(self) -> str:
+        """The citation and licence of the framework."""
+        return render.attribution(self.site.framework)
+
+    def framework_diagram(self) -> str:
+        """The SVG diagram of the framework, with its text alternative."""
+        return render.framework_diagram(self.site.framework)
+
+    def checklist(self) -> str:
+        """The reflective checklist built from the practice indicators."""
+        return render.checklist(self.site.framework, self.src_uri)
+
+    def module_overview(self) -> str:
+        """Duration, objectives, session plan and downloads for the module on this page."""
+        from .coverage import module_overview_markdown
+
+        return module_overview_markdown(self.site, self.src_uri)
+
+    def help_lines(self) -> str:
+        """The urgent help lines from the site configuration."""
+        lines = self.site.help.get("lines") or []
+        if not lines:
+            raise MacroError("macros.bad-arguments",
+                             "help_lines() found no help lines; add extra.help.lines to mkdocs.yml")
+        return render.help_lines(lines, self.site.help.get("intro"))
+
+    def coverage_matrix(self) -> str:
+        """The principle x module table of linked sections."""
+        from .coverage import matrix_markdown
+
+        return matrix_markdown(self.site, self.src_uri)
+
+    def coverage_exemptions(self) -> str:
+        """Every exempt training section with its reason."""
+        from .coverage import exemptions_markdown
+
+        return exemptions_markdown(self.site, self.src_uri)

@@ -1,0 +1,217 @@
+"""Renderers: turn the framework into Markdown and HTML for pages and print.
+
+Pure functions of their arguments, shared by the site macros, the generated principle pages,
+the coverage scan and the course packs. Links are written as Markdown links to ``.md`` sources,
+relative to the page that holds them, so that MkDocs resolves them for any URL style and checks
+that they exist. Text from YAML is always escaped: YAML is data, never markup.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+from collections.abc import Iterable, Sequence
+
+from markupsafe import escape
+
+from .framework import LEVELS, Framework, Principle
+
+# Characters that Markdown, attribute lists or Jinja would otherwise act on.
+_MD_SPECIALS = str.maketrans({
+    "[": "&#91;", "]": "&#93;", "*": "&#42;", "_": "&#95;", "`": "&#96;", "\\": "&#92;",
+    "{": "&#123;", "}": "&#125;", "|": "&#124;", "#": "&#35;", "~": "&#126;", "^": "&#94;",
+})
+
+
+def text(value: str) -> str:
+    """Escape text from YAML for use anywhere in Markdown or HTML."""
+    return str(escape(value)).translate(_MD_SPECIALS)
+
+
+def rel(target_src: str, from_src: str) -> str:
+    """Relative link from one docs page (src path) to another."""
+    start = posixpath.dirname(from_src) or "."
+    return posixpath.relpath(target_src, start)
+
+
+def link(principle: Principle, from_src: str, label: str | None = None, anchor: str = "") -> str:
+    """A Markdown link to a principle's page."""
+    target = rel(principle.src_uri, from_src) + (f"#{anchor}" if anchor else "")
+    return f"[{text(label or principle.title)}]({target})"
+
+
+def principle_link(principle: Principle, from_src: str) -> str:
+    """Inline link with the short title."""
+    return link(principle, from_src) + "{ .principle-link }"
+
+
+def principle_chips(principles: Sequence[Principle], from_src: str) -> str:
+    """The 'grounded in' line under a section heading: a labelled row of chip links."""
+    chips = " ".join(
+        f"{link(p, from_src, label=f'{p.number}. {p.title}')}{{ .principle-chip }}" for p in principles
+    )
+    return f'<span class="principle-chips__label">Grounded in:</span> {chips}\n{{: .principle-chips }}'
+
+
+def principle_card(principle: Principle, from_src: str) -> str:
+    """The full card: number, title, statement, facets and a link to the principle's page."""
+    facets = "\n".join(f"<li>{text(f)}</li>" for f in principle.facets)
+    return (
+        f'<div class="principle-card" markdown>\n'
+        f'<p class="principle-card__number">Principle {principle.number}</p>\n'
+        f'<p class="principle-card__title" markdown><strong>{link(principle, from_src)}</strong></p>\n'
+        f'<blockquote class="principle-card__statement">\n<p>{text(principle.statement)}</p>\n'
+        f'<ul class="principle-card__facets">\n{facets}\n</ul>\n</blockquote>\n'
+        f"</div>"
+    )
+
+
+def principles_overview(framework: Framework, from_src: str) -> str:
+    """All principles as a grid of cards, with the preamble and the cross-cutting theme."""
+    cards = "\n\n".join(principle_card(p, from_src) for p in framework.principles)
+    return (
+        f'<p class="principles-preamble">{text(framework.preamble)}</p>\n\n'
+        f'<div class="principle-grid" markdown>\n\n{cards}\n\n</div>\n\n'
+        f'<p class="principles-cross-cutting"><strong>Across all five: '
+        f"{text(framework.cross_cutting_title)}.</strong> {text(framework.cross_cutting_summary)}</p>"
+    )
+
+
+def prompts(framework: Framework, level: str, from_src: str) -> str:
+    """The reflective prompts for one supervision level, grouped by principle."""
+    blocks = []
+    for p in framework.principles:
+        items = "\n".join(f"- {text(q)}" for q in p.prompts[level])
+        blocks.append(f"**{link(p, from_src, label=f'{p.number}. {p.title}')}**\n{{: .prompts-principle }}\n\n{items}")
+    return f'<div class="prompts prompts--{level}" markdown>\n\n' + "\n\n".join(blocks) + "\n\n</div>"
+
+
+def checklist(framework: Framework, from_src: str) -> str:
+    """The reflective checklist from every principle's practice indicators: prompts, never scores."""
+    blocks = []
+    for p in framework.principles:
+        items = "\n".join(f"- {text(i)}" for i in p.indicators)
+        blocks.append(
+            f"**{link(p, from_src, label=f'{p.number}. {p.title}')}**\n{{: .prompts-principle }}\n\n"
+            f"What you might notice when this principle is alive in your work:\n\n{items}\n\n"
+            f"Where have you seen this lately? What would help it happen more?\n{{: .checklist-question }}"
+        )
+    return '<div class="checklist" markdown>\n\n' + "\n\n".join(blocks) + "\n\n</div>"
+
+
+def duration(minutes: int) -> str:
+    """The visible, machine-readable length of a module section."""
+    unit = "minute" if minutes == 1 else "minutes"
+    return f'<p class="section-duration" data-minutes="{minutes}">Time: {minutes} {unit}</p>'
+
+
+def exemption(reason: str) -> str:
+    """The visible note on a section deliberately not linked to a principle."""
+    return f'<p class="principle-exempt">Housekeeping, not linked to a principle: {text(reason)}</p>'
+
+
+def attribution(framework: Framework) -> str:
+    """The citation, DOI and licence, as the CC BY 4.0 licence asks."""
+    return (
+        f'<div class="attribution" markdown>\n'
+        f'<p><strong>Source of the principles.</strong> {text(framework.citation)} '
+        f'<a href="{escape(framework.doi_url)}">doi:{escape(framework.doi)}</a></p>\n'
+        f'<p>{text(framework.attribution)} Licence: '
+        f'<a href="{escape(framework.licence_url)}">{escape(framework.licence)}</a>.</p>\n'
+        f"</div>"
+    )
+
+
+def framework_diagram(framework: Framework) -> str:
+    """An SVG of the principles around the cross-cutting theme, with a text alternative.
+
+    The picture is decorative-plus: it has a title and a description for screen readers, and the
+    same facts follow it as an ordered list, so nothing is only in the picture.
+    """
+    n = len(framework.principles)
+    size, centre, radius, box_w, box_h = 640, 320, 220, 190, 74
+    parts = []
+    for i, p in enumerate(framework.principles):
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        x, y = centre + radius * math.cos(angle), centre + radius * math.sin(angle)
+        parts.append(f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" class="fw-spoke"/>')
+        words = _wrap(p.title, 20)
+        tspans = "".join(
+            f'<tspan x="{x:.1f}" dy="{0 if j == 0 else 18}">{escape(w)}</tspan>' for j, w in enumerate(words)
+        )
+        top = y - box_h / 2
+        parts.append(
+            f'<rect x="{x - box_w / 2:.1f}" y="{top:.1f}" width="{box_w}" height="{box_h}" rx="12" class="fw-node"/>'
+            f'<text x="{x:.1f}" y="{top + 22:.1f}" class="fw-number">{p.number}</text>'
+            f'<text x="{x:.1f}" y="{top + 42 - 9 * (len(words) - 1):.1f}" class="fw-label">{tspans}</text>'
+        )
+    centre_words = _wrap(framework.cross_cutting_title, 16)
+    centre_text = "".join(
+        f'<tspan x="{centre}" dy="{0 if j == 0 else 20}">{escape(w)}</tspan>' for j, w in enumerate(centre_words)
+    )
+    description = (
+        f"{n} principles arranged in a circle around the theme that runs through all of them: "
+        f"{framework.cross_cutting_title}. "
+        + " ".join(f"{p.number}. {p.title}." for p in framework.principles)
+    )
+    svg = (
+        f'<svg class="framework-diagram" viewBox="0 0 {size} {size}" role="img" '
+        f'aria-labelledby="fw-title fw-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="fw-title">The principles framework</title><desc id="fw-desc">{escape(description)}</desc>'
+        + "".join(parts)
+        + f'<circle cx="{centre}" cy="{centre}" r="92" class="fw-centre"/>'
+        f'<text x="{centre}" y="{centre - 10 * (len(centre_words) - 1)}" class="fw-centre-label">{centre_text}</text>'
+        "</svg>"
+    )
+    items = "".join(f"<li>{escape(p.title)}</li>" for p in framework.principles)
+    return (
+        f'<figure class="framework-figure">\n{svg}\n<figcaption><p>The five principles, with '
+        f"{escape(framework.cross_cutting_title.lower())} at the centre because it applies to every one. "
+        f"In words:</p><ol>{items}</ol></figcaption>\n</figure>"
+    )
+
+
+def _wrap(value: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in value.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def session_plan(rows: Iterable[tuple[str, str, int, Sequence[Principle]]], from_src: str) -> str:
+    """A Markdown table: section (linked by anchor), minutes and principles, with a total."""
+    lines = ["| Section | Minutes | Principles |", "| --- | ---: | --- |"]
+    total = 0
+    for title, anchor, minutes, principles in rows:
+        total += minutes
+        names = ", ".join(link(p, from_src, label=f"{p.number}. {p.title}") for p in principles) or "Housekeeping"
+        lines.append(f"| [{text(title)}](#{anchor}) | {minutes} | {names} |")
+    lines.append(f"| **Total** | **{total}** | |")
+    return "\n".join(lines)
+
+
+def help_lines(lines: Sequence[dict], intro: str | None = None) -> str:
+    """The urgent-help list, from configuration (never hard-coded in prose)."""
+    items = []
+    for entry in lines:
+        name = text(str(entry.get("name", "")))
+        number = str(entry.get("number", "")).strip()
+        how = text(str(entry.get("description", "")))
+        tel = "".join(ch for ch in number if ch.isdigit() or ch == "+")
+        call = f'<a href="tel:{escape(tel)}">{escape(number)}</a>' if tel else escape(number)
+        extra = ""
+        if entry.get("url"):
+            extra = f' <a href="{escape(entry["url"])}">{escape(entry.get("url_text") or "Website")}</a>'
+        items.append(f"<li><strong>{name}</strong>: {call}. {how}{extra}</li>")
+    head = f"<p>{text(intro)}</p>\n" if intro else ""
+    return f'{head}<ul class="help-lines">\n' + "\n".join(items) + "\n</ul>"
+
+
+__all__ = [
+    "LEVELS", "attribution", "checklist", "duration", "exemption", "framework_diagram", "help_lines",
+    "link", "principle_card", "principle_chips", "principle_link", "principles_overview", "prompts",
+    "rel", "session_plan", "text",
+]

@@ -1,0 +1,223 @@
+"""Weaving: find macro calls in a page's Markdown and render them, safely and fast.
+
+Three jobs, all pure Python:
+
+* ``protect`` hides fenced code blocks, inline code and ``{#id}`` attribute lists behind
+  placeholders, so Jinja never runs (or chokes on) them and authors never need ``{% raw %}``.
+* ``find_calls`` finds ``{{ name(args) }}`` expressions whose arguments are literals. The site,
+  the coverage scan and the course packs all use it, so they agree on what a page contains.
+* ``weave`` renders those calls directly (with exact source lines for any error) and leaves
+  anything else (loops, variables, filters) for Jinja. A page with nothing left skips Jinja.
+
+Placeholders keep the line count of what they replace, so line numbers survive.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .diagnostics import Diagnostic
+
+_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_ATTR_LIST = re.compile(r"\{#(?![#\s])[^}\n]*(?<!#)\}")
+_EXPRESSION = re.compile(r"\{\{-?(.*?)-?\}\}", re.S)
+_TOKEN = re.compile(r"\x02(\d+)\x03(\n*)")
+JINJA_MARKERS = ("{{", "{%", "{#")
+
+
+@dataclass
+class Stash:
+    """What the placeholders stand for: original text and its newline count."""
+
+    items: list[tuple[str, int]] = field(default_factory=list)
+
+    def put(self, original: str, newlines: int | None = None) -> str:
+        """Store text; return a placeholder with the same number of newlines."""
+        count = original.count("\n") if newlines is None else newlines
+        self.items.append((original, count))
+        return f"\x02{len(self.items) - 1}\x03" + "\n" * count
+
+
+def protect(markdown: str, stash: Stash | None = None) -> tuple[str, Stash]:
+    """Hide code and ``{#id}`` attribute lists behind line-preserving placeholders."""
+    stash = stash or Stash()
+    out: list[str] = []
+    block: list[str] = []
+    fence: tuple[str, int] | None = None
+    for line in markdown.splitlines(keepends=True):
+        if fence:
+            block.append(line)
+            stripped = line.strip().lstrip(">").strip()
+            if stripped and set(stripped) == {fence[0]} and len(stripped) >= fence[1]:
+                out.append(stash.put("".join(block)))
+                block, fence = [], None
+            continue
+        opened = _FENCE_OPEN.match(line)
+        if opened and not (opened["fence"][0] == "`" and "`" in opened["info"]):
+            fence = (opened["fence"][0], len(opened["fence"]))
+            block = [line]
+            continue
+        if "`" in line:
+            line = _INLINE_CODE.sub(lambda m: stash.put(m.group(0)), line)
+        if "{#" in line:
+            line = _ATTR_LIST.sub(lambda m: stash.put(m.group(0)), line)
+        out.append(line)
+    if block:  # an unclosed fence runs to the end of the page, as in CommonMark
+        out.append(stash.put("".join(block)))
+    return "".join(out), stash
+
+
+def restore(text: str, stash: Stash) -> str:
+    """Put back what ``protect`` and ``weave`` hid."""
+    if not stash.items:
+        return text
+
+    def back(match: re.Match) -> str:
+        original, count = stash.items[int(match.group(1))]
+        extra = len(match.group(2)) - count
+        return original + "\n" * max(extra, 0)
+
+    # restored text can hold placeholders of its own (a code span inside a rendered macro)
+    for _ in range(3):
+        if "\x02" not in text:
+            break
+        text = _TOKEN.sub(back, text)
+    return text
+
+
+@dataclass(frozen=True)
+class Call:
+    """One ``{{ name(args) }}`` expression with literal arguments."""
+
+    name: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    start: int
+    end: int
+    line: int
+    """1-based line in the text that was searched."""
+
+
+@dataclass(frozen=True)
+class Expression:
+    """Any ``{{ ... }}`` expression, parsed as a call when it is one."""
+
+    source: str
+    start: int
+    end: int
+    line: int
+    call: Call | None
+    callee: str | None
+    """The called name, even when the arguments are not literals."""
+
+
+def expressions(text: str) -> Iterable[Expression]:
+    """Every ``{{ ... }}`` expression in (protected) text, in order."""
+    newlines = 0
+    last = 0
+    for match in _EXPRESSION.finditer(text):
+        newlines += text.count("\n", last, match.start())
+        last = match.start()
+        source = match.group(1).strip()
+        call, callee = None, None
+        try:
+            tree = ast.parse(source, mode="eval").body
+        except SyntaxError:
+            tree = None
+        if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name):
+            callee = tree.func.id
+            try:
+                args = tuple(ast.literal_eval(a) for a in tree.args if not isinstance(a, ast.Starred))
+                if len(args) != len(tree.args) or any(k.arg is None for k in tree.keywords):
+                    raise ValueError("starred arguments")
+                kwargs = {k.arg: ast.literal_eval(k.value) for k in tree.keywords}
+                call = Call(callee, args, kwargs, match.start(), match.end(), newlines + 1)
+            except (ValueError, SyntaxError, TypeError):
+                call = None
+        yield Expression(source, match.start(), match.end(), newlines + 1, call, callee)
+
+
+def find_calls(text: str, names: Iterable[str]) -> list[Call]:
+    """Calls to the given macro names with literal arguments, in order."""
+    wanted = set(names)
+    return [e.call for e in expressions(text) if e.call and e.call.name in wanted]
+
+
+class MacroError(Exception):
+    """An author's mistake in a macro call; carries a diagnostic code."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass
+class Woven:
+    """The result of weaving one page."""
+
+    text: str
+    stash: Stash
+    needs_jinja: bool
+    diagnostics: list[Diagnostic]
+
+    def finish(self, rendered: str | None = None) -> str:
+        """Restore placeholders in the final text (after Jinja, when it ran)."""
+        return restore(self.text if rendered is None else rendered, self.stash)
+
+
+def weave(
+    markdown: str,
+    render: Callable[[Call], str],
+    *,
+    macro_names: Iterable[str],
+    known_names: Iterable[str] = (),
+    display_path: str,
+    line_offset: int = 0,
+) -> Woven:
+    """Render every literal call to our macros; report every problem with its source line.
+
+    ``render`` renders one call and raises ``MacroError`` for an author's mistake.
+    ``known_names`` are the other names Jinja knows; a call to any other name is reported
+    with a suggestion, instead of Jinja's generic 'undefined' error.
+    """
+    from .diagnostics import did_you_mean
+
+    ours = set(macro_names)
+    known = ours | set(known_names)
+    protected, stash = protect(markdown)
+    diagnostics: list[Diagnostic] = []
+    pieces: list[str] = []
+    last = 0
+    for expr in expressions(protected):
+        line = expr.line + line_offset
+        if expr.callee in ours and expr.call is not None:
+            try:
+                output = render(expr.call)
+            except MacroError as error:
+                diagnostics.append(Diagnostic(display_path, line, None, error.code, error.message))
+                output = ""
+        elif expr.callee is not None and expr.callee not in known:
+            diagnostics.append(Diagnostic(
+                display_path, line, None, "macros.unknown-macro",
+                f'unknown macro "{expr.callee}"; {did_you_mean(expr.callee, sorted(ours))}'))
+            output = ""
+        else:
+            continue  # leave it for Jinja
+        line_start = protected.rfind("\n", 0, expr.start) + 1
+        prefix = protected[line_start:expr.start]
+        if prefix and not prefix.strip():
+            output = output.replace("\n", "\n" + prefix)
+        original = protected[expr.start:expr.end]
+        pieces.append(protected[last:expr.start])
+        pieces.append(stash.put(output, newlines=original.count("\n")))
+        last = expr.end
+    pieces.append(protected[last:])
+    woven = "".join(pieces)
+    needs_jinja = any(marker in woven for marker in JINJA_MARKERS)
+    return Woven(woven, stash, needs_jinja, diagnostics)

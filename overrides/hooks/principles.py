@@ -1,0 +1,37 @@
+"""MkDocs hooks: scan the sources for principle coverage, generate the principle pages, fail the build.
+
+Thin glue over the engine in ``macros/``. The rule itself lives in ``macros/coverage.py`` and is
+the same function that ``scripts/check_coverage.py`` runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.structure.files import File, Files  # noqa: E402
+
+from macros import report, site_for  # noqa: E402
+
+
+def on_config(config):
+    """Load and validate the framework early, so a bad YAML file stops the build at once."""
+    site_for(config)
+    return config
+
+
+def on_files(files: Files, config):
+    """Scan every page for coverage (one pass over the sources), then add the generated principle pages."""
+    site = site_for(config)
+    sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
+    coverage = site.scan(sources)
+    report(coverage.diagnostics, coverage.severity)
+    for src_uri, content in site.principle_pages().items():
+        if files.get_file_from_path(src_uri) is not None:
+            raise PluginError(f"{site.docs_prefix}{src_uri}: principle pages are generated from "
+                              f"principles/principles.yaml; delete this hand-written copy so it cannot drift")
+        files.append(File.generated(config, src_uri, content=content))
+    return files
