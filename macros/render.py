@@ -18,6 +18,7 @@ from .framework import LEVELS, Framework, Principle
 
 # Characters that Markdown, attribute lists or Jinja would otherwise act on.
 _MD_SPECIALS = str.maketrans({
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
     "[": "&#91;", "]": "&#93;", "*": "&#42;", "_": "&#95;", "`": "&#96;", "\\": "&#92;",
     "{": "&#123;", "}": "&#125;", "|": "&#124;", "#": "&#35;", "~": "&#126;", "^": "&#94;",
 })
@@ -25,7 +26,7 @@ _MD_SPECIALS = str.maketrans({
 
 def text(value: str) -> str:
     """Escape text from YAML for use anywhere in Markdown or HTML."""
-    return str(escape(value)).translate(_MD_SPECIALS)
+    return str(value).translate(_MD_SPECIALS)  # one pass, so no entity is escaped twice
 
 
 def rel(target_src: str, from_src: str) -> str:
