@@ -475,7 +475,7 @@ def format_junit(coverage: Coverage) -> str:
     for p in coverage.framework.principles:
         key = (coverage.framework.source, p.line, "coverage.principle-not-taught")
         used.add(key)
-        case("principles.taught", f"{p.id} is taught", errors_by_place.get(key))
+        case("rules.principle-taught", f"{p.id} is taught", errors_by_place.get(key))
         for level in LEVELS:
             guide = coverage.settings.supervision[level]
             page = coverage.pages.get(guide)
@@ -483,7 +483,7 @@ def format_junit(coverage: Coverage) -> str:
                             and d.path.endswith(guide) and (f'"{p.id}"' in d.message or page is None)), None)
             if failure:
                 used.add((failure.path, failure.line, failure.code))
-            case(f"principles.supervision.{level}", f"{p.id} in the {level} guide", failure)
+            case(f"rules.supervision-{level}", f"{p.id} in the {level} guide", failure)
     for d in coverage.errors:
         if (d.path, d.line, d.code) not in used:
             case(d.path, f"line {d.line}: {d.code}", d)

@@ -72,7 +72,7 @@ class ProblemsFound(Exception):
     """Raised with every problem found, once collecting is finished."""
 
     def __init__(self, diagnostics: list[Diagnostic]):
-        self.diagnostics = sorted(diagnostics)
+        self.diagnostics = sorted(set(diagnostics))
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
     def report(self) -> str:

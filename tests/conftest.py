@@ -64,7 +64,7 @@ class TinySite:
     def build(self, *extra: str) -> subprocess.CompletedProcess:
         """Run `mkdocs build --strict` in a fresh process (mkdocs-macros caches its module per process)."""
         return subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(self.root / "site"), *extra],
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(self.root / "site"), *extra],
             cwd=self.root, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
 
@@ -88,12 +88,21 @@ SUPERVISION_ALL = """\
 """
 
 
+TAUGHT_ALL = """\
+# All principles
+
+## Everything at once
+
+{{ principles("relationships", "mutuality", "experiential-knowledge", "leadership-choice-control", "strengths-connections") }}
+"""
+
+
 @pytest.fixture
 def make_site(tmp_path: Path):
     """make_site(files={...}, mkdocs=None, supervision=True) -> TinySite using the real engine and theme."""
 
     def factory(files: dict[str, str], mkdocs: str | None = None, supervision: bool = True,
-                framework: str | None = None, settings: str | None = None) -> TinySite:
+                framework: str | None = None, settings: str | None = None, taught: bool = True) -> TinySite:
         root = tmp_path / "project"
         root.mkdir()
         shutil.copytree(ROOT / "macros", root / "macros", ignore=shutil.ignore_patterns("__pycache__"))
@@ -109,6 +118,8 @@ def make_site(tmp_path: Path):
         if supervision:
             for level in ("individual", "team", "organisational"):
                 site.write(f"docs/supervision/{level}.md", SUPERVISION_ALL.format(title=level.title(), level=level))
+        if taught:  # one training page teaching every principle, so the site-wide rules pass
+            site.write("docs/training/all.md", TAUGHT_ALL)
         for relative, content in files.items():
             site.write(relative, content)
         return site

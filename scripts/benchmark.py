@@ -1,0 +1,412 @@
+#!/usr/bin/env python3
+"""Measure what weaving principles and checking coverage cost, against a plain Material build.
+
+Usage: python scripts/benchmark.py [--pages N [N ...]] [--rounds R] [--out DIR] [--keep]
+
+For each N it writes two synthetic handbooks of N training pages (about 800 words and six ``##``
+sections each) into a temporary folder:
+
+* the project: the real ``principles/``, ``macros/`` and ``overrides/``, a ``mkdocs.yml`` derived
+  from this repository's, and pages that use the real macros (``principles(...)`` under every
+  section, a ``principle_link(...)`` in the text, now and then a ``principle(...)`` card);
+* the baseline: the same pages with every macro call replaced by the Markdown it renders to, and
+  the principle pages written out by hand, built by plain Material (no macros plugin, no hooks,
+  the same theme, features and Markdown extensions).
+
+It then times, as whole processes and alternating: (a) the baseline build, (b) the project's full
+build (``mkdocs build --strict``) and (c) the coverage CLI alone. Each child's peak memory is read
+from its own resource usage (``os.wait4``). It writes ``benchmark.json`` and ``benchmark.md``
+to ``--out`` and prints the table.
+
+Exit codes: 0 every run succeeded, 1 a build or the coverage check failed, 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from macros.page_macros import PageMacros  # noqa: E402
+from macros.site import Site  # noqa: E402
+
+DEFAULT_PAGES = (100, 500)
+DEFAULT_OUT = ROOT / "benchmark-output"
+KINDS = ("baseline", "build", "coverage")
+LABELS = {"baseline": "(a) plain Material", "build": "(b) full build", "coverage": "(c) coverage CLI"}
+SECTIONS_PER_PAGE = 6
+#: The targets of issue 7, checked whenever the benchmark measured the pages they name.
+TARGET_PAGES, LARGE_PAGES = 500, 2000
+MAX_BUILD_RATIO, MAX_COVERAGE_RATIO, MAX_GROWTH, MAX_MEMORY_MB = 1.15, 0.10, 1.3, 1024
+
+# -- the synthetic handbook ---------------------------------------------------------------------------
+
+_WORDS = (
+    "peer worker person ward home team support meeting plan week day visit talk listen share hope "
+    "choice trust time group friend family nurse carer service step goal need story life voice "
+    "change role room call note walk community space idea question answer feeling strength"
+).split()
+_VERBS = "helps asks brings finds keeps makes shows tells gives takes sees builds".split()
+
+
+@dataclass(frozen=True)
+class Call:
+    """A macro call in a synthetic page: written as ``{{ name(args) }}`` or as its output."""
+
+    name: str
+    args: tuple[str, ...]
+
+    def source(self) -> str:
+        """The call as an author writes it."""
+        return "{{ " + self.name + "(" + ", ".join(json.dumps(a) for a in self.args) + ") }}"
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(_WORDS) for _ in range(rng.randint(3, 6))]
+    words.insert(2, rng.choice(_VERBS))
+    return " ".join(words).capitalize() + "."
+
+
+def _paragraph(rng: random.Random, words: int, link: Call | None = None) -> list[str | Call]:
+    """Short sentences up to about ``words`` words, with the link (if any) in the middle."""
+    sentences: list[str] = []
+    count = 0
+    while count < words:
+        sentences.append(_sentence(rng))
+        count += len(sentences[-1].split())
+    if link is None:
+        return [" ".join(sentences)]
+    middle = len(sentences) // 2
+    return [" ".join(sentences[:middle]) + " Read about ", link, " on its own page. " + " ".join(sentences[middle:])]
+
+
+def training_page(number: int, ids: tuple[str, ...]) -> list[str | Call]:
+    """One training page: a title, an introduction and six sections of about 125 words."""
+    rng = random.Random(number)
+    parts: list[str | Call] = [f"---\ntitle: Practice session {number}\n---\n\n# Practice session {number}\n\n"]
+    parts += _paragraph(rng, 45) + ["\n\n"]
+    for section in range(SECTIONS_PER_PAGE):
+        k = number * SECTIONS_PER_PAGE + section
+        chips = (ids[k % len(ids)],) if k % 3 else (ids[k % len(ids)], ids[(k + 2) % len(ids)])
+        parts += [f"## Part {section + 1}: {rng.choice(_WORDS)} and {rng.choice(_WORDS)}\n\n",
+                  Call("principles", chips), "\n\n"]
+        parts += _paragraph(rng, 48, Call("principle_link", (ids[(k + 1) % len(ids)],))) + ["\n\n"]
+        parts += [f"- {_sentence(rng)}\n" for _ in range(3)] + ["\n"]
+        parts += _paragraph(rng, 38) + ["\n\n"]
+        if k % 8 == 3:  # now and then, the full card
+            parts += [Call("principle", (ids[k % len(ids)],)), "\n\n"]
+    return parts
+
+
+def supervision_page(level: str, ids: tuple[str, ...]) -> list[str | Call]:
+    """A supervision guide that links every principle, so the coverage rule passes."""
+    rng = random.Random(level)
+    parts: list[str | Call] = [f"# {level.capitalize()} supervision\n\n"]
+    for index, pid in enumerate(ids):
+        parts += [f"## Theme {index + 1}\n\n", Call("principles", (pid,)), "\n\n"] + _paragraph(rng, 60) + ["\n\n"]
+    return parts
+
+
+def prose_words(sample: int = 50) -> int:
+    """The mean number of words of text (macro calls and front matter left out) in a training page."""
+    ids = ("a", "b", "c", "d", "e")
+    counts = [sum(len(p.split()) for p in training_page(n, ids)[1:] if isinstance(p, str)) for n in range(1, sample + 1)]
+    return round(statistics.mean(counts))
+
+
+HOME = "# Benchmark handbook\n\nA synthetic handbook, made by scripts/benchmark.py to time the build.\n"
+
+
+def write_page(path: Path, parts: list[str | Call], src_uri: str, macros: PageMacros | None) -> None:
+    """Write a page with macro calls (``macros`` None) or with their rendered Markdown."""
+    text = "".join(p if isinstance(p, str) else
+                   (p.source() if macros is None else macros.call(p.name, p.args)) for p in parts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def derived_config(pages: int, *, woven: bool) -> dict:
+    """This repository's mkdocs.yml for the synthetic tree: same theme and extensions, nav generated.
+
+    The baseline (``woven`` False) drops the hooks and the macros plugin and nothing else.
+    """
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    for key in ("nav", "watch", "site_url"):  # nav: MkDocs builds it from the files, so it scales
+        config.pop(key, None)
+    config["site_name"] = f"Benchmark handbook, {pages} pages"  # the same in both: the HTML is identical
+    config["docs_dir"] = "docs"
+    if not woven:
+        config.pop("hooks", None)
+        config["plugins"] = [p for p in config.get("plugins", [])
+                             if not (p == "macros" or (isinstance(p, dict) and "macros" in p))]
+    return config
+
+
+def make_trees(pages: int, work: Path) -> tuple[Path, Path]:
+    """Write the project tree and its baseline twin for N pages; return both folders."""
+    project, baseline = work / f"project-{pages}", work / f"baseline-{pages}"
+    for tree in (project, baseline):
+        shutil.copytree(ROOT / "overrides", tree / "overrides", ignore=shutil.ignore_patterns("__pycache__", "hooks"))
+        shutil.copytree(ROOT / "docs" / "stylesheets", tree / "docs" / "stylesheets")
+        (tree / "docs" / "index.md").write_text(HOME, encoding="utf-8")
+    shutil.copytree(ROOT / "overrides" / "hooks", project / "overrides" / "hooks",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "macros", project / "macros", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "principles", project / "principles")
+    for tree, woven in ((project, True), (baseline, False)):
+        (tree / "mkdocs.yml").write_text(yaml.safe_dump(derived_config(pages, woven=woven), sort_keys=False),
+                                         encoding="utf-8")
+
+    site = Site.load(project)
+    ids = site.framework.ids
+    settings = site.settings
+    pages_parts = {f"training/session-{n:04d}.md": training_page(n, ids) for n in range(1, pages + 1)}
+    pages_parts.update({settings.supervision[level]: supervision_page(level, ids) for level in settings.supervision})
+    for src_uri, parts in pages_parts.items():
+        write_page(project / "docs" / src_uri, parts, src_uri, None)
+        write_page(baseline / "docs" / src_uri, parts, src_uri, site.macros(src_uri))
+    # the principle pages the hooks generate, written out by hand for the baseline
+    site.scan(site.read_sources())
+    for src_uri, content in site.principle_pages().items():
+        (baseline / "docs" / src_uri).parent.mkdir(parents=True, exist_ok=True)
+        (baseline / "docs" / src_uri).write_text(content, encoding="utf-8")
+    return project, baseline
+
+
+# -- timing --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed child process."""
+
+    seconds: float
+    """Wall-clock time."""
+    cpu_seconds: float
+    """User plus system time of the child."""
+    max_rss_mb: float | None
+    """The child's own peak resident memory (None where os.wait4 is missing)."""
+    returncode: int
+
+
+def timed(command: list[str], cwd: Path, log: Path) -> Run:
+    """Run one command as a child process; measure its wall time and its own peak memory."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+    with log.open("wb") as out:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        if hasattr(os, "wait4"):
+            # wait4 returns the usage of this one child, unlike RUSAGE_CHILDREN (the maximum so far)
+            _, status, usage = os.wait4(child.pid, 0)
+            seconds = time.perf_counter() - start
+            child.returncode = os.waitstatus_to_exitcode(status)
+            rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)  # bytes on macOS, KiB on Linux
+            return Run(seconds, usage.ru_utime + usage.ru_stime, rss, child.returncode)
+        child.wait()
+        return Run(time.perf_counter() - start, 0.0, None, child.returncode)
+
+
+def commands(project: Path, baseline: Path) -> dict[str, tuple[list[str], Path]]:
+    """The three timed commands and their working folders."""
+    build = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", "site"]
+    return {
+        "baseline": (build, baseline),
+        "build": (build, project),
+        "coverage": ([sys.executable, "scripts/check_coverage.py", "--root", str(project)], ROOT),
+    }
+
+
+def run_once(kind: str, command: list[str], cwd: Path, log: Path) -> Run:
+    """Time one command from a clean output folder; raise RuntimeError when it fails."""
+    shutil.rmtree(cwd / "site", ignore_errors=True)
+    run = timed(command, cwd, log)
+    if run.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise RuntimeError(f"{LABELS[kind]} failed with exit code {run.returncode} in {cwd}:\n{tail}")
+    return run
+
+
+def measure(trees: dict[int, tuple[Path, Path]], rounds: int, logs: Path) -> dict[int, dict[str, list[Run]]]:
+    """One untimed warm-up of each command, then ``rounds`` rounds, alternating sizes and commands."""
+    runs: dict[int, dict[str, list[Run]]] = {n: {k: [] for k in KINDS} for n in trees}
+    for round_ in range(rounds + 1):
+        for pages, (project, baseline) in trees.items():
+            todo = commands(project, baseline)
+            order = KINDS if round_ % 2 == 0 else tuple(reversed(KINDS))  # no command always goes first
+            for kind in order:
+                command, cwd = todo[kind]
+                run = run_once(kind, command, cwd, logs / f"{kind}-{pages}.log")
+                if round_ == 0:
+                    print(f"warm-up  N={pages:<5} {LABELS[kind]:<20} {run.seconds:8.2f} s", file=sys.stderr)
+                    continue
+                runs[pages][kind].append(run)
+                print(f"round {round_}  N={pages:<5} {LABELS[kind]:<20} {run.seconds:8.2f} s  "
+                      f"{run.max_rss_mb or 0:7.0f} MB", file=sys.stderr)
+    return runs
+
+
+# -- results -------------------------------------------------------------------------------------------
+
+
+def summarise(runs: dict[int, dict[str, list[Run]]]) -> list[dict]:
+    """Medians, ratios, per-page time and peak memory for each N."""
+    results = []
+    for pages in sorted(runs):
+        by_kind = runs[pages]
+        median = {k: statistics.median(r.seconds for r in by_kind[k]) for k in KINDS}
+        memory = {k: max((r.max_rss_mb or 0) for r in by_kind[k]) for k in KINDS}
+        results.append({
+            "pages": pages,
+            "median_seconds": {k: round(v, 3) for k, v in median.items()},
+            "ratios": {"build_over_baseline": round(median["build"] / median["baseline"], 3),
+                       "coverage_over_baseline": round(median["coverage"] / median["baseline"], 3)},
+            "build_ms_per_page": round(1000 * median["build"] / pages, 2),
+            "peak_memory_mb": {k: round(v, 1) for k, v in memory.items()},
+            "runs": {k: [asdict(r) for r in by_kind[k]] for k in KINDS},
+        })
+    return results
+
+
+def targets(results: list[dict]) -> list[dict]:
+    """The issue's targets that these measurements can decide."""
+    by_pages = {r["pages"]: r for r in results}
+    out = []
+    if TARGET_PAGES in by_pages:
+        r = by_pages[TARGET_PAGES]
+        out.append({"target": f"b/a at N={TARGET_PAGES}", "value": r["ratios"]["build_over_baseline"],
+                    "limit": f"<= {MAX_BUILD_RATIO}", "met": r["ratios"]["build_over_baseline"] <= MAX_BUILD_RATIO})
+        out.append({"target": f"c/a at N={TARGET_PAGES}", "value": r["ratios"]["coverage_over_baseline"],
+                    "limit": f"<= {MAX_COVERAGE_RATIO}",
+                    "met": r["ratios"]["coverage_over_baseline"] <= MAX_COVERAGE_RATIO})
+    if TARGET_PAGES in by_pages and LARGE_PAGES in by_pages:
+        growth = by_pages[LARGE_PAGES]["build_ms_per_page"] / by_pages[TARGET_PAGES]["build_ms_per_page"]
+        out.append({"target": f"(b) per page, N={LARGE_PAGES} over N={TARGET_PAGES}", "value": round(growth, 3),
+                    "limit": f"<= {MAX_GROWTH}", "met": growth <= MAX_GROWTH})
+    if LARGE_PAGES in by_pages:
+        memory = by_pages[LARGE_PAGES]["peak_memory_mb"]["build"]
+        out.append({"target": f"(b) peak memory at N={LARGE_PAGES}", "value": memory,
+                    "limit": f"< {MAX_MEMORY_MB} MB", "met": memory < MAX_MEMORY_MB})
+    return out
+
+
+def machine() -> dict:
+    """Where the numbers were measured."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {}
+    for package in ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "platform": platform.platform(), "packages": versions}
+
+
+def markdown_table(results: list[dict], rounds: int) -> str:
+    """The results as a Markdown table, then the targets it decides."""
+    lines = [
+        f"| pages | (a) plain Material | (b) full build | (c) coverage CLI | b/a | c/a | (b) per page "
+        f"| peak memory (a) / (b) / (c) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        m, mem = r["median_seconds"], r["peak_memory_mb"]
+        lines.append(
+            f"| {r['pages']} | {m['baseline']:.2f} s | {m['build']:.2f} s | {m['coverage']:.2f} s "
+            f"| {r['ratios']['build_over_baseline']:.2f} | {r['ratios']['coverage_over_baseline']:.3f} "
+            f"| {r['build_ms_per_page']:.1f} ms | {mem['baseline']:.0f} / {mem['build']:.0f} / {mem['coverage']:.0f} MB |")
+    lines += ["", f"Medians of {rounds} rounds; the commands were alternated. Peak memory is each process's "
+              "own maximum resident set size."]
+    decided = targets(results)
+    if decided:
+        lines += ["", "| target | measured | limit | met |", "| --- | ---: | --- | --- |"]
+        lines += [f"| {t['target']} | {t['value']} | {t['limit']} | {'yes' if t['met'] else 'no'} |" for t in decided]
+    return "\n".join(lines) + "\n"
+
+
+# -- the command ---------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="benchmark.py",
+        description="Time a plain Material build, the full build and the coverage CLI on synthetic handbooks.")
+    parser.add_argument("--pages", metavar="N", type=int, nargs="+", default=list(DEFAULT_PAGES),
+                        help="how many training pages to generate; several sizes are alternated (default: 100 500)")
+    parser.add_argument("--rounds", metavar="R", type=int, default=3,
+                        help="timed runs of each command for each size, after one warm-up (default: 3)")
+    parser.add_argument("--out", metavar="DIR", default=str(DEFAULT_OUT),
+                        help="where to write benchmark.json and benchmark.md (default: benchmark-output/)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated trees and print where they are")
+    args = parser.parse_args(argv)
+    if any(n < 1 for n in args.pages) or args.rounds < 1:
+        parser.error("--pages and --rounds must be whole numbers from 1")
+    args.pages = sorted(set(args.pages))
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate the trees, time the builds, write and print the results; return the exit code."""
+    args = parse_args(argv)
+    out = Path(args.out)
+    work = Path(tempfile.mkdtemp(prefix="principles-benchmark-"))
+    try:
+        logs = work / "logs"
+        logs.mkdir()
+        trees = {}
+        for pages in args.pages:
+            print(f"generating {pages} pages in {work}", file=sys.stderr)
+            trees[pages] = make_trees(pages, work)
+        try:
+            runs = measure(trees, args.rounds, logs)
+        except RuntimeError as error:
+            print(error, file=sys.stderr)
+            return 1
+        results = summarise(runs)
+        table = markdown_table(results, args.rounds)
+        report = {
+            "command": "python scripts/benchmark.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "machine": machine(),
+            "rounds": args.rounds,
+            "words_per_page": prose_words(),
+            "sections_per_page": SECTIONS_PER_PAGE,
+            "results": results,
+            "targets": targets(results),
+        }
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "benchmark.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        (out / "benchmark.md").write_text(table, encoding="utf-8")
+        sys.stdout.write(table)
+        return 0
+    finally:
+        if args.keep:
+            print(f"kept the generated trees in {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

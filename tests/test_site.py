@@ -1,0 +1,165 @@
+"""End-to-end: tiny sites built in temporary folders, and the real site in strict mode."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = (ROOT / "principles" / "principles.yaml").read_text(encoding="utf-8")
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, ignoring tags such as !ENV."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def mkdocs_config() -> dict:
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+
+
+def visible(html: str) -> str:
+    """Page HTML without code blocks, inline code, scripts and the search index."""
+    html = re.sub(r"(?s)<(code|pre|script|style)\b.*?</\1>", "", html)
+    return html
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("real-site")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                            cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_real_site_builds_strictly_with_no_template_leftovers(real_site):
+    pages = sorted(real_site.rglob("*.html"))
+    assert len(pages) > 40
+    for page in pages:
+        text = visible(page.read_text(encoding="utf-8"))
+        for marker in ("{{", "{%", "{#", "Macro Syntax Error", "Macro Rendering Error", "jinja2.exceptions"):
+            assert marker not in text, f"{page.relative_to(real_site)} contains {marker!r}"
+
+
+def test_real_site_has_a_generated_page_per_principle(real_site):
+    from macros.framework import load_framework
+
+    fw = load_framework(ROOT / "principles" / "principles.yaml")
+    for p in fw.principles:
+        html = (real_site / "principles" / p.id / "index.html").read_text(encoding="utf-8")
+        assert f"{p.number}. {p.title}" in html
+        assert p.statement in html
+        assert "Taught in" in html and "Supervised in" in html
+    assert not any((ROOT / "docs" / "principles" / f"{p.id}.md").exists() for p in fw.principles)
+
+
+def test_help_lines_come_from_configuration(real_site):
+    html = (real_site / "help" / "index.html").read_text(encoding="utf-8")
+    for line in mkdocs_config()["extra"]["help"]["lines"]:
+        assert line["name"] in html and line["number"] in html
+    home = (real_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="help/"' in home
+
+
+def test_mkdocs_config_settings():
+    config = mkdocs_config()
+    assert config["strict"] is True
+    assert config["theme"]["name"] == "material" and config["theme"]["font"] is False
+    assert config["theme"]["language"] == "en"
+    assert set(config["watch"]) >= {"principles", "macros", "overrides"}
+    macros = next(p["macros"] for p in config["plugins"] if isinstance(p, dict) and "macros" in p)
+    assert macros == {"module_name": "macros", "on_error_fail": True, "on_undefined": "strict"}
+    assert not any((p if isinstance(p, str) else next(iter(p))) == "privacy" for p in config["plugins"])
+    for key in ("not_found", "anchors", "absolute_links", "unrecognized_links"):
+        assert config["validation"]["links"][key] == "warn"
+    assert config["validation"]["omitted_files"] == "warn"
+
+
+# -- tiny sites -----------------------------------------------------------------------------------
+PAGE = """\
+# Guide
+
+## Listening {#listen-well}
+
+{{ principles("mutuality") }}
+
+Use `{{ principle("x") }}` in your pages, and see {{ principle_link("relationships") }}.
+
+```jinja
+{{ principle("not-an-id") }} {% if x %}
+```
+
+!!! note
+    {{ principle("strengths-connections") }}
+"""
+
+
+def test_tiny_site_weaves_principles_and_keeps_code(make_site):
+    site = make_site({"docs/guide.md": PAGE})
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    html = site.html("guide/index.html")
+    assert 'id="listen-well"' in html
+    assert '<a class="principle-chip" href="../principles/mutuality/">2. Mutuality and reciprocity</a>' in html
+    assert '<a class="principle-link" href="../principles/relationships/">Safe and trusting relationships</a>' in html
+    code = re.sub(r"<[^>]+>", "", re.search(r"(?s)<pre.*?</pre>", html).group(0))
+    assert code.strip() == '{{ principle(&quot;not-an-id&quot;) }} {% if x %}'
+    assert "Use <code>{{ principle(\"x\") }}</code> in your pages" in html
+    assert 'class="principle-card"' in html and "Principle 5" in html
+
+
+def test_rewording_a_short_title_changes_every_page(make_site):
+    site = make_site({"docs/guide.md": PAGE, "docs/training/t.md": "# T\n\n## S\n\n{{ principles(\"mutuality\") }}\n"},
+                     framework=SOURCE.replace("title: Mutuality and reciprocity", "title: Give and take"))
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    pages = [p for p in (site.root / "site").rglob("*.html")]
+    hits = [p for p in pages if "Give and take" in p.read_text(encoding="utf-8")]
+    assert {p.relative_to(site.root / "site").as_posix() for p in hits} >= {
+        "guide/index.html", "training/t/index.html", "principles/mutuality/index.html",
+        "supervision/team/index.html"}
+    assert not any("Mutuality and reciprocity" in p.read_text(encoding="utf-8") for p in pages)
+
+
+def test_unknown_id_fails_the_build_with_page_line_and_suggestion(make_site):
+    site = make_site({"docs/guide.md": "---\ntitle: G\n---\n# G\n\n## A\n\n{{ principles(\"mutualty\") }}\n\n"
+                                       "{{ prompts(\"teams\") }}\n"})
+    result = site.build()
+    assert result.returncode != 0
+    assert ('docs/guide.md:8: unknown principle id "mutualty" in principles(); did you mean "mutuality"? '
+            "[principles.unknown-id]") in result.stderr
+    assert 'docs/guide.md:10: unknown supervision level "teams" in prompts(); did you mean "team"? [macros.bad-level]' \
+        in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_macro_error_inside_jinja_logic_still_names_the_line(make_site):
+    site = make_site({"docs/guide.md": "# G\n\n{% for i in ['mutuality', 'nope'] %}\n{{ principle_link(i) }}\n{% endfor %}\n"})
+    result = site.build()
+    assert result.returncode != 0
+    assert ('docs/guide.md:4: unknown principle id "nope" in principle_link(); valid values are: "relationships", '
+            '"mutuality", "experiential-knowledge", "leadership-choice-control", "strengths-connections" '
+            '[principles.unknown-id]') in result.stderr
+
+
+def test_undefined_variable_fails_the_build(make_site):
+    site = make_site({"docs/guide.md": "# G\n\nHello {{ not_defined_anywhere }}\n"})
+    result = site.build()
+    assert result.returncode != 0
+    assert "not_defined_anywhere" in result.stderr
+
+
+def test_hand_written_principle_page_is_refused(make_site):
+    site = make_site({"docs/principles/mutuality.md": "# My own copy\n"})
+    result = site.build()
+    assert result.returncode != 0
+    assert "docs/principles/mutuality.md: principle pages are generated from principles/principles.yaml" in result.stderr
