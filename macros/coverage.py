@@ -252,6 +252,8 @@ def scan_page(src_uri: str, text: str, site: SiteContext, settings: Settings, do
             output = macros.render_call(expr.call)
         except MacroError as error:
             diagnostics.append(Diagnostic(path, line, None, error.code, error.message))
+            if error.code == "coverage.exempt-without-reason":
+                exempt_at.append((expr.start, ""))  # one mistake, one message: not also "unlinked"
             continue
         if expr.callee == "no_principle":
             exempt_at.append((expr.start, expr.call.args[0].strip() if expr.call.args else
