@@ -1,0 +1,143 @@
+"""The handbook content: complete, plain English, woven with the principles."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import textstat
+import yaml
+
+from macros.site import Site
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SITE = Site.load(ROOT)
+SOURCES = SITE.read_sources()
+COVERAGE = SITE.scan(SOURCES)
+
+#: Pages for programme leads and maintainers rather than for readers of the handbook.
+TECHNICAL = {"performance.md", "coverage.md"}
+READER_PAGES = sorted(p for p in SOURCES if p not in TECHNICAL)
+
+HANDBOOK = ["peer-worker-role", "coordinator-role", "on-the-ward", "discharge-meetings", "first-weeks-at-home",
+            "working-with-teams", "notes-and-records", "boundaries-and-sharing", "endings",
+            "looking-after-yourself", "adapting-locally"]
+
+
+def prose(markdown: str) -> str:
+    """The words a reader reads: no front matter, macros, code, HTML, link targets or Markdown marks."""
+    text = re.sub(r"(?s)\A---\n.*?\n---\n", "", markdown)
+    text = re.sub(r"(?s)```.*?```", "", text)
+    text = re.sub(r"`[^`]*`", "", text)
+    text = re.sub(r"(?s)\{\{.*?\}\}|\{[:#.][^}]*\}", "", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r'^\s*(\?\?\?\+?|!!!)\s+\w+(\s+"([^"]*)")?', r"\3.", text, flags=re.M)
+    text = re.sub(r"^\s*(=== )", "", text, flags=re.M)
+    text = re.sub(r"[#*_>|]", " ", text)
+    text = re.sub(r"^\s*(\d+\.|-)\s+", "", text, flags=re.M)
+    return text
+
+
+def words(markdown: str) -> int:
+    return len(re.findall(r"[A-Za-z][A-Za-z'’-]*", prose(markdown)))
+
+
+@pytest.mark.parametrize("page", READER_PAGES)
+def test_plain_english(page):
+    score = textstat.flesch_reading_ease(prose(SOURCES[page]))
+    assert score >= 60, f"{page}: Flesch reading ease {score:.1f} is below 60; use shorter sentences and words"
+
+
+def test_the_whole_site_has_at_least_18000_words_of_original_content():
+    total = sum(words(SOURCES[p]) for p in SOURCES)
+    assert total >= 18000, total
+
+
+@pytest.mark.parametrize("module", COVERAGE.modules, ids=lambda m: m.src_uri)
+def test_each_module_is_complete(module):
+    text = SOURCES[module.src_uri]
+    assert words(text) >= 800
+    assert "{{ module_overview() }}" in text
+    assert re.search(r'^\?\?\? facilitator "For facilitators"$', text, re.M), "facilitator notes"
+    assert re.search(r"^###? Activity", text, re.M), "participant activities"
+    assert sum(s.minutes for s in module.sections) == module.duration
+    assert module.objectives
+    body = text.split("{{ module_overview() }}", 1)[1].split("\n## ", 1)[0]
+    assert len(prose(body).split()) >= 30, "an introduction before the first section"
+
+
+def test_there_are_at_least_eight_modules_and_a_local_template():
+    numbers = [m.number for m in COVERAGE.modules]
+    assert len(numbers) >= 9 and numbers == sorted(set(numbers))
+    assert "training/local-module-template.md" in {m.src_uri for m in COVERAGE.modules}
+    assert "training/index.md" in SOURCES
+
+
+def test_coverage_passes_on_the_real_handbook():
+    result = subprocess.run([sys.executable, "scripts/check_coverage.py"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert COVERAGE.summary()["unlinked"] == 0
+    for section in COVERAGE.training_sections:
+        if section.exempt is not None:
+            assert re.search(r"welcome|break|timing|close|housekeeping", section.exempt, re.I), section
+
+
+@pytest.mark.parametrize("principle", SITE.framework.ids)
+def test_every_principle_is_taught_in_two_modules_and_all_supervision_guides(principle):
+    modules = {s.src_uri for s in COVERAGE.taught_in(principle) if COVERAGE.module_for(s.src_uri)}
+    assert len(modules) >= 2, modules
+    for level in ("individual", "team", "organisational"):
+        assert principle in COVERAGE.pages[f"supervision/{level}.md"].links
+
+
+def test_handbook_pages_exist():
+    for name in HANDBOOK:
+        assert f"handbook/{name}.md" in SOURCES
+    for page in ("index.md", "help.md", "glossary.md", "accessibility.md", "supervision/reflective-checklist.md",
+                 "supervision/individual.md", "supervision/team.md", "supervision/organisational.md"):
+        assert page in SOURCES
+
+
+@pytest.mark.parametrize("page", sorted(SOURCES))
+def test_no_placeholders_no_phone_numbers_one_h1(page):
+    text = SOURCES[page]
+    assert not re.search(r"\b(lorem|ipsum|TODO|TBD|FIXME)\b|example text", text, re.I)
+    if page != "performance.md":
+        assert not re.search(r"\b\d{3}[ -]?\d{3}[ -]?\d{3,4}\b", prose(text)), "phone numbers belong in mkdocs.yml"
+    body = re.sub(r"(?s)```.*?```", "", text)
+    assert len(re.findall(r"^# ", body, re.M)) == 1
+    levels = [len(h) for h in re.findall(r"^(#{1,6}) ", body, re.M)]
+    for before, after in zip(levels, levels[1:]):
+        assert after <= before + 1, f"{page}: heading level jumps from {before} to {after}"
+
+
+def test_no_medication_or_diagnosis_advice():
+    for page, text in SOURCES.items():
+        assert not re.search(r"\b(mg|dosage|dose of|prescribe|antipsychotic|antidepressant)\b", text, re.I), page
+
+
+def test_navigation_is_at_most_three_levels_and_lists_every_page():
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)["nav"]
+    listed = []
+
+    def walk(items, depth):
+        assert depth <= 3
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                walk(value, depth + 1)
+            else:
+                listed.append(value)
+
+    walk(nav, 1)
+    expected = set(SOURCES) | {p.src_uri for p in SITE.framework.principles}
+    assert set(listed) == expected
