@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import posixpath
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from markupsafe import escape
 
@@ -29,8 +30,10 @@ def text(value: str) -> str:
     return str(value).translate(_MD_SPECIALS)  # one pass, so no entity is escaped twice
 
 
+@lru_cache(maxsize=65536)
 def rel(target_src: str, from_src: str) -> str:
     """Relative link from one docs page (src path) to another."""
+    # cached: relpath calls os.getcwd() twice, and pages link the same few principles many times
     start = posixpath.dirname(from_src) or "."
     return posixpath.relpath(target_src, start)
 
@@ -130,25 +133,26 @@ def framework_diagram(framework: Framework) -> str:
     same facts follow it as an ordered list, so nothing is only in the picture.
     """
     n = len(framework.principles)
-    size, centre, radius, box_w, box_h = 640, 320, 220, 190, 74
+    size, centre, radius, box_w, box_h = 720, 360, 250, 220, 96
     parts = []
     for i, p in enumerate(framework.principles):
         angle = -math.pi / 2 + 2 * math.pi * i / n
         x, y = centre + radius * math.cos(angle), centre + radius * math.sin(angle)
         parts.append(f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" class="fw-spoke"/>')
         words = _wrap(p.title, 20)
-        tspans = "".join(
-            f'<tspan x="{x:.1f}" dy="{0 if j == 0 else 18}">{escape(w)}</tspan>' for j, w in enumerate(words)
-        )
         top = y - box_h / 2
+        first = top + 58 - 10 * (len(words) - 1)
+        tspans = "".join(
+            f'<tspan x="{x:.1f}" dy="{0 if j == 0 else 21}">{escape(w)}</tspan>' for j, w in enumerate(words)
+        )
         parts.append(
-            f'<rect x="{x - box_w / 2:.1f}" y="{top:.1f}" width="{box_w}" height="{box_h}" rx="12" class="fw-node"/>'
-            f'<text x="{x:.1f}" y="{top + 22:.1f}" class="fw-number">{p.number}</text>'
-            f'<text x="{x:.1f}" y="{top + 42 - 9 * (len(words) - 1):.1f}" class="fw-label">{tspans}</text>'
+            f'<rect x="{x - box_w / 2:.1f}" y="{top:.1f}" width="{box_w}" height="{box_h}" rx="14" class="fw-node"/>'
+            f'<text x="{x:.1f}" y="{top + 26:.1f}" class="fw-number">{p.number}</text>'
+            f'<text x="{x:.1f}" y="{first:.1f}" class="fw-label">{tspans}</text>'
         )
     centre_words = _wrap(framework.cross_cutting_title, 16)
     centre_text = "".join(
-        f'<tspan x="{centre}" dy="{0 if j == 0 else 20}">{escape(w)}</tspan>' for j, w in enumerate(centre_words)
+        f'<tspan x="{centre}" dy="{0 if j == 0 else 22}">{escape(w)}</tspan>' for j, w in enumerate(centre_words)
     )
     description = (
         f"{n} principles arranged in a circle around the theme that runs through all of them: "
@@ -156,12 +160,12 @@ def framework_diagram(framework: Framework) -> str:
         + " ".join(f"{p.number}. {p.title}." for p in framework.principles)
     )
     svg = (
-        f'<svg class="framework-diagram" viewBox="0 0 {size} {size}" role="img" '
+        f'<svg class="framework-diagram" viewBox="0 50 {size} {size - 100}" role="img" '
         f'aria-labelledby="fw-title fw-desc" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="fw-title">The principles framework</title><desc id="fw-desc">{escape(description)}</desc>'
         + "".join(parts)
-        + f'<circle cx="{centre}" cy="{centre}" r="92" class="fw-centre"/>'
-        f'<text x="{centre}" y="{centre - 10 * (len(centre_words) - 1)}" class="fw-centre-label">{centre_text}</text>'
+        + f'<circle cx="{centre}" cy="{centre}" r="110" class="fw-centre"/>'
+        f'<text x="{centre}" y="{centre + 6 - 11 * (len(centre_words) - 1)}" class="fw-centre-label">{centre_text}</text>'
         "</svg>"
     )
     items = "".join(f"<li>{escape(p.title)}</li>" for p in framework.principles)
