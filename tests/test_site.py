@@ -163,3 +163,24 @@ def test_hand_written_principle_page_is_refused(make_site):
     result = site.build()
     assert result.returncode != 0
     assert "docs/principles/mutuality.md: principle pages are generated from principles/principles.yaml" in result.stderr
+
+
+def test_in_process_rebuilds_do_not_leak_state(make_site, tmp_path, monkeypatch):
+    """Two builds in one process (as `mkdocs serve` does) see their own YAML and engine code."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = make_site({"docs/guide.md": PAGE})
+    monkeypatch.chdir(site.root)
+    monkeypatch.syspath_prepend(str(site.root))
+    for name in [m for m in sys.modules if m == "macros" or m.startswith("macros.")]:
+        monkeypatch.delitem(sys.modules, name)
+    titles = []
+    for title in ("First wording", "Second wording"):
+        framework = site.root / "principles" / "principles.yaml"
+        framework.write_text(SOURCE.replace("title: Mutuality and reciprocity", f"title: {title}"), encoding="utf-8")
+        config = load_config(config_file=str(site.root / "mkdocs.yml"), site_dir=str(site.root / "site"))
+        build(config)
+        titles.append(title in site.html("guide/index.html"))
+        assert not any(m == "macros" or m.startswith("macros.") for m in sys.modules)
+    assert titles == [True, True]

@@ -35,3 +35,23 @@ def on_files(files: Files, config):
                               f"principles/principles.yaml; delete this hand-written copy so it cannot drift")
         files.append(File.generated(config, src_uri, content=content))
     return files
+
+
+def _forget_engine() -> None:
+    """Drop the engine's modules, so that `mkdocs serve` picks up edits to macros/ on the next rebuild.
+
+    mkdocs-macros imports the `macros` package once per process; without this, a rebuild after
+    an edit to the engine would still run the old code.
+    """
+    for name in [m for m in sys.modules if m == "macros" or m.startswith("macros.")]:
+        del sys.modules[name]
+
+
+def on_post_build(config):
+    """The build is done: forget the engine's code (see _forget_engine)."""
+    _forget_engine()
+
+
+def on_build_error(error):
+    """The build failed: forget the engine's code too, so a fix is picked up."""
+    _forget_engine()
