@@ -124,6 +124,8 @@ def replace_each(root: Element, match: Callable[[Element], bool], make: Callable
         for child in parent.children:
             if isinstance(child, Element) and match(child):
                 for node in make(child):
+                    if node is None:
+                        continue
                     if isinstance(node, Element):
                         visit(node)
                     out.append(node)
@@ -283,6 +285,19 @@ def open_out(root: Element) -> None:
         return ["\u2611 " if "checked" in element.attrs else "\u2610 "]
 
     replace_each(root, lambda e: e.tag == "input" and e.attrs.get("type") == "checkbox", checkbox)
+    # the site shows principle chips as separate boxes; in print they need a separator
+    for element in root.iter():
+        if element.has_class("principle-chips"):
+            out, seen_link = [], False
+            for child in element.children:
+                is_link = isinstance(child, Element) and child.tag == "a"
+                if is_link and seen_link:
+                    while out and isinstance(out[-1], str) and not out[-1].strip():
+                        out.pop()
+                    out.append("; ")
+                seen_link = seen_link or is_link
+                out.append(child)
+            element.children = out
     # tasklist wraps its checkbox in label/span elements only for styling on screen
     replace_each(root, lambda e: e.has_class("task-list-control") or e.has_class("task-list-indicator"),
                  lambda e: list(e.children))

@@ -18,6 +18,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
@@ -191,15 +192,26 @@ def _plain_heading(raw: str, stash) -> tuple[str, str | None]:
 
 def principle_target(target: str, from_src: str, framework: Framework) -> tuple[str | None, str | None]:
     """Which principle a link points at: (id, None); an unknown principle page: (None, name)."""
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith(("/", "#")):
+    name = _principle_page_name(target, posixpath.dirname(from_src))
+    if name is None:
         return None, None
+    return (name, None) if framework.get(name) else (None, name)
+
+
+@lru_cache(maxsize=16384)
+def _principle_page_name(target: str, from_dir: str) -> str | None:
+    """The name of the principle page a link from this folder points at, known or not.
+
+    Cached: every page links the same few principle pages many times.
+    """
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith(("/", "#")):
+        return None
     path = target.split("#", 1)[0].split("?", 1)[0]
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(from_src), path))
+    resolved = posixpath.normpath(posixpath.join(from_dir, path))
     match = re.fullmatch(r"principles/([^/]+?)(?:\.md|/index\.md|/|\.html)?", resolved + ("/" if path.endswith("/") else ""))
     if not match or match.group(1) in ("index", "index.md"):
-        return None, None
-    name = match.group(1).rstrip("/")
-    return (name, None) if framework.get(name) else (None, name)
+        return None
+    return match.group(1).rstrip("/")
 
 
 def scan_page(src_uri: str, text: str, site: SiteContext, settings: Settings, docs_prefix: str = "docs/") -> tuple[PageScan, list[Diagnostic]]:
@@ -296,7 +308,16 @@ def scan_page(src_uri: str, text: str, site: SiteContext, settings: Settings, do
 
 def _EXPRESSION_FREE(text: str) -> str:
     """Text with ``{{ ... }}`` expressions blanked (their links are counted from their output)."""
-    return re.sub(r"\{\{.*?\}\}", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
+    return _ANY_EXPRESSION.sub(_blank, text)
+
+
+_ANY_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
+
+
+def _blank(match: re.Match) -> str:
+    """Spaces in place of the matched text, keeping its line breaks."""
+    found = match.group(0)
+    return re.sub(r"[^\n]", " ", found) if "\n" in found else " " * len(found)
 
 
 def _module(page: PageScan, meta: dict, meta_lines: dict, diagnostics: list[Diagnostic]) -> Module | None:

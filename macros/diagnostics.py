@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 #: Every diagnostic code, with what it means. Sorted by code.
 CODES: dict[str, str] = {
+    "course.duplicate-module": "Two training pages give the same module number, so packs would clash.",
+    "course.template-error": "A module page uses Jinja beyond our macros that the course packs cannot render.",
     "coverage.exempt-without-reason": "A no_principle() exemption with an empty reason.",
     "coverage.principle-not-taught": "A principle that no training section links to.",
     "coverage.supervision-missing-principle": "A supervision guide that does not link a principle.",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import render
@@ -53,6 +54,20 @@ class SiteContext:
     """Per module page: (label, docs-relative path) of its course-pack files, when published."""
 
 
+@lru_cache(maxsize=256)
+def _arguments_problem(cls: type, name: str, count: int, keywords: tuple[str, ...]) -> str | None:
+    """Why a call with this many arguments and these keywords does not fit the macro, or None.
+
+    Binding depends only on the number and names of the arguments, never on their values, so
+    the answer is cached: inspect.signature is slow, and every macro call is checked.
+    """
+    try:
+        inspect.signature(getattr(cls, name)).bind(None, *range(count), **dict.fromkeys(keywords))
+    except TypeError as error:
+        return str(error)
+    return None
+
+
 class PageMacros:
     """Every author-facing macro, for one page (``src_uri`` is relative to docs/)."""
 
@@ -66,11 +81,10 @@ class PageMacros:
     def call(self, name: str, args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None) -> str:
         """Call one macro by name, turning wrong arguments into a MacroError."""
         method = getattr(self, name)
-        try:
-            inspect.signature(method).bind(*args, **(kwargs or {}))
-        except TypeError as error:
+        problem = _arguments_problem(type(self), name, len(args), tuple(kwargs or ()))
+        if problem:
             raise MacroError("macros.bad-arguments",
-                             f"{name}() was called wrongly ({error}); write it like {USAGE[name]}") from None
+                             f"{name}() was called wrongly ({problem}); write it like {USAGE[name]}")
         return method(*args, **(kwargs or {}))
 
     def render_call(self, call: Call) -> str:

@@ -30,11 +30,14 @@ def text(value: str) -> str:
     return str(value).translate(_MD_SPECIALS)  # one pass, so no entity is escaped twice
 
 
-@lru_cache(maxsize=65536)
 def rel(target_src: str, from_src: str) -> str:
     """Relative link from one docs page (src path) to another."""
-    # cached: relpath calls os.getcwd() twice, and pages link the same few principles many times
-    start = posixpath.dirname(from_src) or "."
+    return _relative(target_src, posixpath.dirname(from_src) or ".")
+
+
+@lru_cache(maxsize=16384)
+def _relative(target_src: str, start: str) -> str:
+    # cached: relpath calls os.getcwd() twice, and the pages of a folder link the same few pages
     return posixpath.relpath(target_src, start)
 
 

@@ -47,6 +47,12 @@ class YamlDocument:
         return table.get(path) or self.values.get(path) or Position(1, 1, None, False)
 
 
+# libyaml (PyYAML's C parser), when installed, reads YAML several times faster: it matters for
+# the front matter of every page. A valid file reads the same with either parser; a file libyaml
+# rejects is read again by the pure-Python parser, so that the message never depends on the machine.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
 def _mark(mark: yaml.Mark) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
@@ -59,15 +65,22 @@ def load_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[D
         line, col = _mark(mark)
         problems.append(Diagnostic(display_path, line, col, code, message))
 
+    events, root = None, None
+    if _FAST_LOADER is not None:
+        try:
+            events, root = list(yaml.parse(text, Loader=_FAST_LOADER)), yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:  # read it again below, so that the message is the same everywhere
+            events, root = None, None
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=yaml.SafeLoader) if events is None else events:
             if isinstance(event, yaml.AliasEvent):
                 problem(event.start_mark, "yaml.anchor",
                         f'alias "*{event.anchor}" is not allowed; write the value out in full')
             elif getattr(event, "anchor", None):
                 problem(event.start_mark, "yaml.anchor",
                         f'anchor "&{event.anchor}" is not allowed; write each value out in full')
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        if events is None:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = _mark(mark) if mark else (1, 1)

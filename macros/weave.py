@@ -18,6 +18,7 @@ import ast
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .diagnostics import Diagnostic
@@ -124,22 +125,32 @@ def expressions(text: str) -> Iterable[Expression]:
         newlines += text.count("\n", last, match.start())
         last = match.start()
         source = match.group(1).strip()
-        call, callee = None, None
-        try:
-            tree = ast.parse(source, mode="eval").body
-        except SyntaxError:
-            tree = None
-        if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name):
-            callee = tree.func.id
-            try:
-                args = tuple(ast.literal_eval(a) for a in tree.args if not isinstance(a, ast.Starred))
-                if len(args) != len(tree.args) or any(k.arg is None for k in tree.keywords):
-                    raise ValueError("starred arguments")
-                kwargs = {k.arg: ast.literal_eval(k.value) for k in tree.keywords}
-                call = Call(callee, args, kwargs, match.start(), match.end(), newlines + 1)
-            except (ValueError, SyntaxError, TypeError):
-                call = None
+        callee, args, kwargs = _parse_call(source)
+        call = None if args is None else Call(callee, args, dict(kwargs), match.start(), match.end(), newlines + 1)
         yield Expression(source, match.start(), match.end(), newlines + 1, call, callee)
+
+
+@lru_cache(maxsize=4096)
+def _parse_call(source: str) -> tuple[str | None, tuple[Any, ...] | None, tuple[tuple[str, Any], ...]]:
+    """(callee, literal args, literal kwargs) of one expression; args None when not all literal.
+
+    Cached: a site repeats the same few calls thousands of times, and ``ast.parse`` is the
+    costliest step of weaving. Macros never mutate their arguments, so sharing them is safe.
+    """
+    try:
+        tree = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return None, None, ()
+    if not (isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name)):
+        return None, None, ()
+    try:
+        args = tuple(ast.literal_eval(a) for a in tree.args if not isinstance(a, ast.Starred))
+        if len(args) != len(tree.args) or any(k.arg is None for k in tree.keywords):
+            raise ValueError("starred arguments")
+        kwargs = tuple((k.arg, ast.literal_eval(k.value)) for k in tree.keywords)
+    except (ValueError, SyntaxError, TypeError):
+        return tree.func.id, None, ()
+    return tree.func.id, args, kwargs
 
 
 def find_calls(text: str, names: Iterable[str]) -> list[Call]:

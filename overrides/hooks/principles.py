@@ -34,7 +34,32 @@ def on_files(files: Files, config):
             raise PluginError(f"{site.docs_prefix}{src_uri}: principle pages are generated from "
                               f"principles/principles.yaml; delete this hand-written copy so it cannot drift")
         files.append(File.generated(config, src_uri, content=content))
+    _publish_course_packs(files, config, site, sources)
     return files
+
+
+# -- course packs (extra.course_packs.publish in mkdocs.yml) --------------------------------------------
+def _publish_course_packs(files: Files, config, site, sources) -> None:
+    """When publishing is on: make every course pack, add it under downloads/, link it from its module page.
+
+    All the work is the engine's (macros/course.py); this only hands the files to MkDocs.
+    """
+    from macros.course import Course, CourseError, PublishSettings
+    from macros.diagnostics import ProblemsFound
+
+    try:
+        settings = PublishSettings.from_extra(config.extra)
+        if not settings.publish:
+            return
+        course = Course.for_site(site, programme=config.site_name, extra=config.extra, sources=sources)
+        made = course.publishable()
+    except CourseError as error:
+        raise PluginError(f"Course packs: {error}") from None
+    except ProblemsFound as error:
+        raise PluginError("The course packs could not be made:\n" + error.report()) from None
+    for item in made:
+        files.append(File.generated(config, f"{settings.folder}/{item.spec.name}", content=item.data))
+    site.context.downloads = course.downloads(made, settings.folder)
 
 
 def _forget_engine() -> None:

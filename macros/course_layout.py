@@ -1,0 +1,364 @@
+"""The course packs' layout: cover, contents, session plan, principle cards, help and colophon.
+
+Each function returns a ``PrintDocument``: the whole pack as one element tree, plus its title and
+language. The PDF and DOCX writers turn the same tree into their format, so a change here shows
+in both. Text from YAML goes into the tree as text nodes and is escaped when serialised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import escape
+
+from . import render
+from .coverage import Module
+from .course_html import E, Element, heading_level, mark_links, render_markdown, to_html
+from .framework import LEVELS, Framework, Principle
+
+#: What each audience's pack is called, on its cover and in its running header.
+AUDIENCE_LABELS: dict[str, str] = {"facilitator": "Facilitator guide", "participant": "Participant handout"}
+LANG = "en"
+
+
+@dataclass(frozen=True)
+class PackContext:
+    """What every pack needs beyond its module: the framework, the help lines, the version, names."""
+
+    framework: Framework
+    programme: str
+    """The programme's name (the site name), shown on every cover."""
+    version: str
+    """A version label, the same for the same sources (for example a git commit)."""
+    help: Mapping[str, Any] = field(default_factory=dict)
+    """The urgent help lines from the site configuration (never hard-coded)."""
+
+
+@dataclass
+class PrintDocument:
+    """One pack, ready for a writer: its tree, title, language and running header."""
+
+    title: str
+    body: Element
+    kind: str
+    """What the pack is (Facilitator guide, Participant handout, Reflective checklist...)."""
+    header: str
+    """Running header text for formats that cannot take it from the content (DOCX)."""
+    body_class: str
+    subject: str = ""
+    lang: str = LANG
+    author: str = ""
+
+    def html(self) -> str:
+        """A complete HTML document for WeasyPrint (the stylesheet is passed separately)."""
+        meta = "".join(
+            f'<meta name="{name}" content="{escape(value)}">'
+            for name, value in (("author", self.author), ("description", self.subject)) if value)
+        return (f'<!DOCTYPE html>\n<html lang="{escape(self.lang)}"><head><meta charset="utf-8">'
+                f"<title>{escape(self.title)}</title>{meta}</head>"
+                f'<body class="{escape(self.body_class)}">{to_html(self.body)}</body></html>\n')
+
+
+# -- small pieces ----------------------------------------------------------------------------------------
+def length_text(minutes: int) -> str:
+    """150 -> '150 minutes (2 hours 30 minutes)'."""
+    hours, rest = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}" if hours else "", f"{rest} minutes" if rest else ""]
+    spelled = " ".join(p for p in parts if p)
+    return f"{minutes} minutes" + (f" ({spelled})" if hours else "")
+
+
+def principle_card(principle: Principle, framework: Framework) -> Element:
+    """One principle: its number, short title, the quoted statement and facets."""
+    return E("section",
+             E("h3", f"Principle {principle.number}: {principle.title}", class_="principle-card__title"),
+             E("blockquote",
+               E("p", principle.statement, class_="principle-card__statement"),
+               E("ul", *[E("li", facet) for facet in principle.facets], class_="principle-card__facets"),
+               class_="principle-card__quote"),
+             E("p", f"Quoted from {framework.title} (CC BY 4.0). The short title is this handbook's.",
+               class_="principle-card__source"),
+             class_="principle-card", id=f"principle-{principle.id}")
+
+
+def principle_list(principles: Sequence[Principle]) -> Element:
+    """The principles as a list of links to their cards."""
+    return E("ul", *[E("li", E("a", f"{p.number}. {p.title}", href=f"#principle-{p.id}", class_="internal"))
+                     for p in principles], class_="principle-list")
+
+
+def help_pointer() -> Element:
+    """The route to urgent help, on every cover (a link to the help section, when the site has one)."""
+    return E("p", E("strong", "Need support right now? "), "See ",
+             E("a", "Getting help now", data_doc="help.md", class_="page-ref"),
+             ". If someone is in danger, call the emergency number.", class_="help-pointer")
+
+
+def help_section(ctx: PackContext) -> Element | None:
+    """The urgent help lines from the configuration, or None when the site has none."""
+    lines = ctx.help.get("lines") or []
+    if not lines:
+        return None
+    items = []
+    for entry in lines:
+        name = str(entry.get("name", "")).strip()
+        number = str(entry.get("number", "")).strip()
+        how = str(entry.get("description", "")).strip()
+        url = str(entry.get("url", "")).strip()
+        item = E("li", E("strong", name), f": {number}. " if number else ". ", how)
+        if url:
+            item.append(" ", E("a", entry.get("url_text") or url, href=url, class_="external"))
+        items.append(item)
+    intro = str(ctx.help.get("intro") or "").strip()
+    return E("section", E("h2", "Getting help now", id="help"), E("p", intro) if intro else None,
+             E("ul", *items, class_="help-lines"), class_="help page")
+
+
+def about_section(ctx: PackContext, made_from: str) -> Element:
+    """Where the pack comes from, its version, and the attribution the principles' licence asks for."""
+    fw = ctx.framework
+    return E("section",
+             E("h2", "About this pack", id="pack-about"),
+             E("p", made_from),
+             E("p", E("strong", "Version: "), ctx.version, class_="about__version"),
+             E("p", E("strong", "Source of the principles. "), fw.citation, " ",
+               E("a", f"doi:{fw.doi}", href=fw.doi_url, class_="external")),
+             E("p", fw.attribution, " Licence: ", E("a", fw.licence, href=fw.licence_url, class_="external"), "."),
+             class_="about")
+
+
+def contents(entries: Sequence[tuple[str, str, Sequence[tuple[str, str]]]]) -> Element:
+    """The table of contents: (title, id, [(sub-title, sub-id)...]); page numbers come from the writer."""
+    items = []
+    for title, anchor, subs in entries:
+        item = E("li", E("a", title, href=f"#{anchor}", class_="toc-link internal"))
+        if subs:
+            item.append(E("ol", *[E("li", E("a", t, href=f"#{a}", class_="toc-link internal")) for t, a in subs]))
+        items.append(item)
+    return E("nav", E("h2", "Contents", id="pack-contents"), E("ol", *items, class_="toc-list"),
+             class_="toc page", aria_labelledby="pack-contents")
+
+
+def session_plan(module: Module, framework: Framework) -> Element:
+    """The session plan table, made by the same renderer as the site's module overview."""
+    rows = [(s.title, s.anchor, s.minutes or 0, [framework.get(i) for i in s.principles]) for s in module.sections]
+    table = render_markdown(render.session_plan(rows, module.src_uri))
+    mark_links(table, module.src_uri)
+    for element in table.iter():
+        if element.tag == "table":
+            element.add_class("session-plan")
+            element.children.insert(0, E("caption", f"Session plan for module {module.number}, "
+                                                    f"{module.duration} minutes in all"))
+    return table
+
+
+def _module_principles(module: Module, links: Sequence[str], framework: Framework) -> list[Principle]:
+    ids = {i for s in module.sections for i in s.principles} | set(links)
+    return [p for p in framework.principles if p.id in ids]
+
+
+def _split_intro(content: Element) -> tuple[list, list]:
+    """The content before the first section heading, and the rest."""
+    for index, child in enumerate(content.children):
+        if isinstance(child, Element) and heading_level(child) is not None and heading_level(child) <= 2:
+            return content.children[:index], content.children[index:]
+    return content.children, []
+
+
+def _has_words(nodes: list) -> bool:
+    return any((n.strip() if isinstance(n, str) else n.text().strip()) for n in nodes)
+
+
+def _sections_of(nodes: list) -> list[tuple[str, str]]:
+    return [(n.text().strip(), n.attrs["id"]) for n in nodes
+            if isinstance(n, Element) and n.tag == "h2" and "id" in n.attrs]
+
+
+# -- the module packs ---------------------------------------------------------------------------------------
+def module_title(module: Module) -> str:
+    """'Module 3: Mutuality and reciprocity'."""
+    return f"Module {module.number}: {module.title}"
+
+
+def module_pack(module: Module, content: Element, audience: str, links: Sequence[str], ctx: PackContext,
+                id_prefix: str) -> PrintDocument:
+    """A facilitator guide or a participant handout for one module.
+
+    ``content`` is the page's body, already transformed for the audience, with ids prefixed by
+    ``id_prefix``; ``links`` are the principles the page links anywhere.
+    """
+    fw = ctx.framework
+    kind = AUDIENCE_LABELS[audience]
+    title = module_title(module)
+    principles = _module_principles(module, links, fw)
+    intro, sections = _split_intro(content)
+    plan = session_plan(module, fw)
+
+    cover = E("section",
+              E("p", ctx.programme, class_="cover__programme"),
+              E("p", kind, class_="cover__kind running-kind"),
+              E("h1", title, class_="cover__title running-title", id="pack-title"),
+              E("dl",
+                E("dt", "Length"), E("dd", length_text(module.duration)),
+                E("dt", "Principles"), E("dd", principle_list(principles)),
+                E("dt", "Version"), E("dd", ctx.version),
+                class_="cover__facts"),
+              help_pointer(),
+              class_="cover")
+    entries = [("Session plan", "pack-plan", ()), ("The principles in this module", "pack-principles", ())]
+    body = [cover]
+    intro_section = None
+    if _has_words(intro):
+        entries.append(("About this module", "pack-intro", ()))
+        intro_section = E("section", E("h2", "About this module", id="pack-intro"), *intro, class_="module-intro")
+    entries += [(t, a, ()) for t, a in _sections_of(sections)]
+    help_block = help_section(ctx)
+    if help_block is not None:
+        entries.append(("Getting help now", "help", ()))
+    entries.append(("About this pack", "pack-about", ()))
+    body.append(contents(entries))
+    body.append(E("section", E("h2", "Session plan", id="pack-plan"),
+                  E("p", "By the end of this module you will be able to:"),
+                  E("ul", *[E("li", o) for o in module.objectives], class_="objectives"),
+                  *plan.children, class_="plan"))
+    body.append(E("section", E("h2", "The principles in this module", id="pack-principles"),
+                  E("p", fw.preamble, class_="principles-preamble"),
+                  *[principle_card(p, fw) for p in principles],
+                  E("p", E("strong", f"Across all five: {fw.cross_cutting_title}. "), fw.cross_cutting_summary,
+                    class_="principles-cross-cutting"),
+                  class_="cards page"))
+    main = E("main", class_="module-body page")
+    if intro_section is not None:
+        main.append(intro_section)
+    main.append(*sections)
+    body.append(main)
+    if help_block is not None:
+        body.append(help_block)
+    note = ("It includes the facilitator notes." if audience == "facilitator"
+            else "Facilitator notes are left out; there is space to write after each activity.")
+    body.append(about_section(ctx, f"This {kind.lower()} is made from the same Markdown pages and principles "
+                                   f"as the online handbook ({module.path}). {note}"))
+    return PrintDocument(
+        title=f"{title} \u2013 {kind}", body=E("fragment", *body), kind=kind, header=f"{title} \u2013 {kind}",
+        body_class=f"pack pack--{audience}", subject=f"{kind} for {title}, {ctx.programme}", author=ctx.programme)
+
+
+def programme_guide(modules: Sequence[tuple[Module, Element, Sequence[str]]], ctx: PackContext) -> PrintDocument:
+    """One facilitator guide for the whole programme: every module, with its notes, in order.
+
+    Each module's content must already have its ids prefixed (``m3-`` ...), its session plan is
+    given the id ``<prefix>plan``.
+    """
+    fw = ctx.framework
+    kind = "Facilitator guide: the whole programme"
+    total = sum(m.duration for m, _, _ in modules)
+    cover = E("section",
+              E("p", ctx.programme, class_="cover__programme"),
+              E("p", "Facilitator guide", class_="cover__kind running-kind"),
+              E("h1", "The training programme", class_="cover__title running-title", id="pack-title"),
+              E("dl",
+                E("dt", "Modules"), E("dd", str(len(modules))),
+                E("dt", "Length"), E("dd", length_text(total)),
+                E("dt", "Version"), E("dd", ctx.version),
+                class_="cover__facts"),
+              help_pointer(),
+              class_="cover")
+    entries: list[tuple[str, str, Sequence[tuple[str, str]]]] = [("The principles", "pack-principles", ())]
+    parts = []
+    for module, content, links in modules:
+        prefix = f"m{module.number}-"
+        intro, sections = _split_intro(content)
+        subs = [("Session plan", f"{prefix}plan")]
+        block = E("section", class_="module page")
+        principles = _module_principles(module, links, fw)
+        block.append(
+            E("h1", module_title(module), id=f"{prefix}title", class_="module__title running-title"),
+            E("dl", E("dt", "Length"), E("dd", length_text(module.duration)),
+              E("dt", "Principles"), E("dd", principle_list(principles)), class_="module__facts"),
+            E("h2", "Session plan", id=f"{prefix}plan"),
+            E("p", "By the end of this module you will be able to:"),
+            E("ul", *[E("li", o) for o in module.objectives], class_="objectives"),
+            *session_plan(module, fw).children)
+        if _has_words(intro):
+            block.append(E("h2", "About this module", id=f"{prefix}intro"), *intro)
+            subs.append(("About this module", f"{prefix}intro"))
+        block.append(*sections)
+        subs += _sections_of(sections)
+        entries.append((module_title(module), f"{prefix}title", subs))
+        parts.append(block)
+    help_block = help_section(ctx)
+    if help_block is not None:
+        entries.append(("Getting help now", "help", ()))
+    entries.append(("About this pack", "pack-about", ()))
+    body = [cover, contents(entries),
+            E("section", E("h2", "The principles", id="pack-principles"),
+              E("p", fw.preamble, class_="principles-preamble"),
+              *[principle_card(p, fw) for p in fw.principles],
+              E("p", E("strong", f"Across all five: {fw.cross_cutting_title}. "), fw.cross_cutting_summary,
+                class_="principles-cross-cutting"),
+              class_="cards page"),
+            *parts]
+    if help_block is not None:
+        body.append(help_block)
+    body.append(about_section(ctx, "This guide is made from the same Markdown pages and principles as the online "
+                                   "handbook, with every module's facilitator notes."))
+    return PrintDocument(title=f"{ctx.programme} \u2013 {kind}", body=E("fragment", *body), kind=kind,
+                         header=f"{ctx.programme} \u2013 {kind}", body_class="pack pack--facilitator pack--programme",
+                         subject=kind, author=ctx.programme)
+
+
+def reflective_checklist(ctx: PackContext, write_lines: int = 9) -> PrintDocument:
+    """The printable reflective checklist: one page per principle, with its prompts and indicators."""
+    fw = ctx.framework
+    kind = "Reflective checklist"
+    cover = E("section",
+              E("p", ctx.programme, class_="cover__programme"),
+              E("p", "For supervision and reflection", class_="cover__kind running-kind"),
+              E("h1", kind, class_="cover__title running-title", id="pack-title"),
+              E("p", "One page for each principle: what you might notice when it is alive in the work, "
+                     "questions for individual, team and organisational supervision, and space to write."),
+              E("p", "These are prompts for conversation, never scores on people. Use the ones that help, "
+                     "in your own words, and leave the rest."),
+              E("dl", E("dt", "Version"), E("dd", ctx.version), class_="cover__facts"),
+              help_pointer(),
+              class_="cover")
+    pages = []
+    for p in fw.principles:
+        levels = []
+        for level in LEVELS:
+            levels += [E("h4", f"{level.capitalize()} supervision"),
+                       E("ul", *[E("li", q) for q in p.prompts[level]], class_="prompts")]
+        pages.append(E("section",
+                       E("h2", f"{p.number}. {p.title}", id=f"principle-{p.id}", class_="running-title"),
+                       E("blockquote", E("p", p.statement), class_="principle-card__quote"),
+                       E("h3", "What you might notice"),
+                       E("ul", *[E("li", i) for i in p.indicators], class_="indicators"),
+                       E("h3", "Questions for reflection"),
+                       *levels,
+                       E("div", E("p", "Your thoughts", class_="write-space__label"),
+                         *[E("p", "\u00a0", class_="write-space__line") for _ in range(write_lines)],
+                         class_="write-space"),
+                       class_="checklist-page page"))
+    entries = [(f"{p.number}. {p.title}", f"principle-{p.id}", ()) for p in fw.principles]
+    help_block = help_section(ctx)
+    if help_block is not None:
+        entries.append(("Getting help now", "help", ()))
+    entries.append(("About this checklist", "pack-about", ()))
+    body = [cover, contents(entries), *pages]
+    if help_block is not None:
+        body.append(help_block)
+    about = about_section(ctx, "This checklist is made from the prompts and practice indicators in "
+                               "principles/principles.yaml, the same source as the online handbook.")
+    about.children[0] = E("h2", "About this checklist", id="pack-about")
+    body.append(about)
+    return PrintDocument(title=f"{kind} \u2013 {ctx.programme}", body=E("fragment", *body), kind=kind,
+                         header=f"{kind} \u2013 {ctx.programme}", body_class="pack pack--checklist",
+                         subject="Reflective checklist for peer support supervision", author=ctx.programme)
+
+
+__all__ = [
+    "AUDIENCE_LABELS", "PackContext", "PrintDocument", "length_text", "module_pack", "module_title",
+    "principle_card", "programme_guide", "reflective_checklist", "session_plan",
+]

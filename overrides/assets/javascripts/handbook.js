@@ -1,0 +1,74 @@
+/* Keyboard-operable navigation drawer and search on narrow screens (Material issue #4101).
+ *
+ * Material opens the drawer and the search with hidden checkboxes toggled by <label>s, which a
+ * keyboard cannot reach. partials/header.html adds real <button>s; this script makes them toggle
+ * Material's own checkboxes (so Material's CSS and JavaScript keep doing the rest), keeps
+ * aria-expanded in step, moves focus into what opened and back to the button when it closes,
+ * and lets Escape, or moving focus out of the drawer, close the drawer.
+ */
+(function () {
+  "use strict";
+
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), " +
+    "[tabindex]:not([tabindex='-1'])";
+
+  function isShown(element) {
+    return !!element && element.getClientRects().length > 0 &&
+      getComputedStyle(element).visibility !== "hidden";
+  }
+
+  function firstFocusableIn(container) {
+    var candidates = container.querySelectorAll(FOCUSABLE);
+    for (var i = 0; i < candidates.length; i++) {
+      if (isShown(candidates[i])) return candidates[i];
+    }
+    return null;
+  }
+
+  function wire(name, panelSelector, focusOnOpen) {
+    var button = document.querySelector("[data-handbook-toggle='" + name + "']");
+    var toggle = document.querySelector("[data-md-toggle='" + name + "']");
+    var panel = document.querySelector(panelSelector);
+    if (!button || !toggle || !panel) return null;
+
+    button.addEventListener("click", function () {
+      toggle.click();  // Material listens for this checkbox's change event.
+    });
+    toggle.addEventListener("change", function () {
+      button.setAttribute("aria-expanded", String(toggle.checked));
+      var active = document.activeElement;
+      if (toggle.checked) {
+        // Only when the button opened it: Material opens search itself when the query is focused.
+        if (active === button) {
+          var target = focusOnOpen(panel);
+          if (target) target.focus();
+        }
+      } else if ((!active || active === document.body || panel.contains(active)) && isShown(button)) {
+        button.focus();
+      }
+    });
+    button.setAttribute("aria-expanded", String(toggle.checked));
+    return { button: button, toggle: toggle, panel: panel };
+  }
+
+  var drawer = wire("drawer", ".md-sidebar--primary", firstFocusableIn);
+  wire("search", ".md-search", function (panel) {
+    return panel.querySelector("[data-md-component='search-query']");
+  });
+
+  if (drawer) {
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && drawer.toggle.checked) {
+        drawer.toggle.click();
+        drawer.button.focus();
+      }
+    });
+    // The open drawer covers the page: when focus leaves it (Tab past its end), close it, so
+    // focus is never hidden behind the overlay.
+    document.addEventListener("focusin", function (event) {
+      if (drawer.toggle.checked && !drawer.panel.contains(event.target) && event.target !== drawer.button) {
+        drawer.toggle.click();
+      }
+    });
+  }
+})();

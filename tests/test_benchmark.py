@@ -1,0 +1,66 @@
+"""The benchmark still runs: a tiny smoke run, and a check that its baseline is a fair twin.
+
+No timing assertions: timings belong in the benchmark's own report, not in tests.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "benchmark.py"
+
+
+def load_benchmark():
+    """scripts/benchmark.py as a module (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("benchmark_script", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_tiny_run_writes_the_json_and_the_table(tmp_path: Path):
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--pages", "3", "--rounds", "1", "--warmup", "0", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads((out / "benchmark.json").read_text(encoding="utf-8"))
+    assert {"command", "machine", "rounds", "results", "targets", "words_per_page"} <= set(report)
+    assert {"nproc", "cpu", "python"} <= set(report["machine"])
+    [row] = report["results"]
+    assert row["pages"] == 3
+    for key in ("median_seconds", "median_cpu_seconds", "peak_memory_mb"):
+        assert set(row[key]) == {"baseline", "build", "coverage"}
+    assert set(row["ratios"]) == {"build_over_baseline", "coverage_over_baseline", "build_over_baseline_cpu"}
+    assert all(len(runs) == 1 for runs in row["runs"].values())
+    table = (out / "benchmark.md").read_text(encoding="utf-8")
+    assert table.startswith("| pages | (a) plain Material | (b) full build | (c) coverage CLI | b/a | c/a |")
+    assert "\n| 3 | " in table
+    assert table in result.stdout
+
+
+def test_the_baseline_builds_the_same_pages_without_the_macros(tmp_path: Path):
+    """The baseline twin must differ only in how the pages are made, or the ratio measures nothing."""
+    benchmark = load_benchmark()
+    project, baseline = benchmark.make_trees(2, tmp_path)
+    page = benchmark.training_path(1)
+    assert "{{ principles(" in (project / "docs" / page).read_text(encoding="utf-8")
+    assert "{{" not in (baseline / "docs" / page).read_text(encoding="utf-8")
+    assert "macros" not in (baseline / "mkdocs.yml").read_text(encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    for tree in (project, baseline):
+        built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", "site"],
+                               cwd=tree, capture_output=True, text=True, env=env)
+        assert built.returncode == 0, built.stderr
+    html = page.removesuffix(".md") + "/index.html"
+    for output in (html, "principles/mutuality/index.html", "supervision/team/index.html"):
+        assert (project / "site" / output).read_text(encoding="utf-8") == \
+            (baseline / "site" / output).read_text(encoding="utf-8"), output

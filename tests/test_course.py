@@ -1,0 +1,717 @@
+"""Course packs: facilitator guides and participant handouts as PDF and DOCX, from the site's sources.
+
+The real module 3 is rendered once per session and read back (pypdf, python-docx); tiny projects
+made with ``make_site`` check the refusals, the CLI and the site build that publishes the packs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from conftest import MINIMAL_MKDOCS
+
+from macros import course as course_module
+from macros.course import (CHECKLIST, PROGRAMME_GUIDE, Course, CourseError, PublishSettings, Version,
+                           prepare_output, write_atomic)
+from macros.course_html import SITE_EXTENSION_CONFIGS, SITE_EXTENSIONS, classify_link, LinkTarget
+from macros.course_pdf import PdfError, render_pdf
+from macros.framework import load_framework
+
+ROOT = Path(__file__).resolve().parent.parent
+FW = load_framework(ROOT / "principles" / "principles.yaml")
+MODULE3 = "training/03-mutuality-and-reciprocity.md"
+VERSION = Version("test-version-1")
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("build_course_cli", ROOT / "scripts" / "build_course.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+CLI = _load_script()
+
+
+def words(text: str) -> str:
+    """Text with all whitespace runs as one space (PDF text breaks lines anywhere)."""
+    return " ".join(text.split())
+
+
+def pdf_text(data: bytes) -> str:
+    return words(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+
+
+def facilitator_notes_of(markdown: str) -> list[str]:
+    """The body of every `??? facilitator` / `!!! facilitator` block in a page, as plain words."""
+    notes, current = [], None
+    for line in markdown.splitlines():
+        if re.match(r"^(\?\?\?\+?|!!!) facilitator\b", line):
+            current = []
+            notes.append(current)
+        elif current is not None and (line.startswith("    ") or not line.strip()):
+            current.append(line.strip())
+        else:
+            current = None
+    out = []
+    for note in notes:
+        text = words(" ".join(note))
+        text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)  # links keep their words
+        out.append(text)
+    return out
+
+
+# -- the real module 3, rendered once ------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def real_course() -> Course:
+    return Course.load(ROOT, version=VERSION)
+
+
+@pytest.fixture(scope="session")
+def module3(real_course):
+    """module3[(audience, format)] -> the file's bytes."""
+    pages = real_course.select(["3"])
+    assert real_course.problems(pages) == []
+    return {(spec.audience, spec.format): real_course.make(spec).data for spec in real_course.specs(pages, whole_course=False)}
+
+
+@pytest.fixture(scope="session")
+def module3_text(module3):
+    """module3_text[audience] -> the PDF's text, whitespace collapsed (extracting text is slow: once only)."""
+    return {audience: pdf_text(module3[(audience, "pdf")]) for audience in ("facilitator", "participant")}
+
+
+@pytest.fixture(scope="session")
+def module3_notes() -> list[str]:
+    notes = facilitator_notes_of((ROOT / "docs" / MODULE3).read_text(encoding="utf-8"))
+    assert len(notes) >= 5
+    return notes
+
+
+def test_pack_markdown_extensions_are_the_sites():
+    class AnyTag(yaml.SafeLoader):
+        pass
+
+    AnyTag.add_multi_constructor("", lambda loader, suffix, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=AnyTag)
+    names, options = [], {}
+    for entry in config["markdown_extensions"]:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        names.append(name)
+        if isinstance(entry, dict) and entry[name]:
+            options[name] = entry[name]
+    assert tuple(names) == SITE_EXTENSIONS
+    assert options == SITE_EXTENSION_CONFIGS
+
+
+def test_publishing_is_off_in_the_repository():
+    class AnyTag(yaml.SafeLoader):
+        pass
+
+    AnyTag.add_multi_constructor("", lambda loader, suffix, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=AnyTag)
+    assert PublishSettings.from_extra(config["extra"]) == PublishSettings(publish=False)
+
+
+def test_facilitator_notes_only_in_the_facilitator_pdf(module3_text, module3_notes):
+    guide, handout = module3_text["facilitator"], module3_text["participant"]
+    for note in module3_notes:
+        start = " ".join(note.split()[:10])
+        assert start in guide, start
+        assert start not in handout, start
+    assert guide.count("For facilitators") == len(module3_notes)
+    assert "For facilitators" not in handout
+
+
+def test_both_pdfs_carry_the_activities_and_the_principles(module3_text, real_course):
+    module = real_course.select(["3"])[0].module
+    source = (ROOT / "docs" / MODULE3).read_text(encoding="utf-8")
+    activities = re.findall(r"^### (Activity: .+)$", source, re.M)
+    ids = {i for s in module.sections for i in s.principles}
+    for audience in ("facilitator", "participant"):
+        text = module3_text[audience]
+        for activity in activities:
+            assert activity in text
+        for principle in FW.principles:
+            if principle.id in ids:
+                assert f"Principle {principle.number}: {principle.title}" in text
+                assert words(principle.statement) in text
+                for facet in principle.facets:
+                    assert words(facet)[:60] in text
+
+
+def test_participant_handout_leaves_room_to_write_after_each_activity(module3_text):
+    source = (ROOT / "docs" / MODULE3).read_text(encoding="utf-8")
+    activities = len(re.findall(r"^### Activity", source, re.M))
+    assert module3_text["participant"].count("Your notes") == activities
+    assert "Your notes" not in module3_text["facilitator"]
+
+
+@pytest.mark.parametrize("audience", ["facilitator", "participant"])
+def test_pdf_is_tagged_pdf_ua_with_title_and_language(module3, audience):
+    reader = PdfReader(io.BytesIO(module3[(audience, "pdf")]))
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert bool(catalog["/MarkInfo"]["/Marked"]) is True
+    assert catalog["/Lang"] == "en"
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"]) is True
+    label = "Facilitator guide" if audience == "facilitator" else "Participant handout"
+    assert reader.metadata.title == f"Module 3: Mutuality and reciprocity \u2013 {label}"
+    xmp = catalog["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfuaid:part="1"' in xmp
+    assert reader.outline, "headings become PDF bookmarks"
+
+
+def test_pdf_embeds_only_the_shipped_fonts(module3):
+    """Every font is embedded, and is the stylesheet's own "Pack Sans" (the DejaVu files in course_assets)."""
+    reader = PdfReader(io.BytesIO(module3[("facilitator", "pdf")]))
+    fonts = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"].get_object()
+            fonts[str(font["/BaseFont"])] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts
+    assert {name.split("+")[-1] for name in fonts} <= {"Pack-Sans", "Pack-Sans-Bold", "Pack-Sans-Italic",
+                                                      "Pack-Sans-BoldItalic"}, fonts
+
+
+def test_cover_contents_running_header_and_page_x_of_y(module3):
+    reader = PdfReader(io.BytesIO(module3[("facilitator", "pdf")]))
+    pages = [words(p.extract_text()) for p in reader.pages]
+    total = len(pages)
+    cover = pages[0]
+    for expected in ("Facilitator guide", "Module 3: Mutuality and reciprocity", "150 minutes (2 hours 30 minutes)",
+                     "2. Mutuality and reciprocity", "Version test-version-1", "Need support right now?"):
+        assert expected in cover
+    header = "Module 3: Mutuality and reciprocity Facilitator guide"
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in text
+        assert (header in text) == (number > 1), f"running header on page {number}"
+    contents = next(text for text in pages if "Contents" in text)
+    for title in ("Welcome and check-in", "Power and difference", "Getting help now"):
+        found = re.search(re.escape(title) + r"[ .]*?(\d+)\b", contents)
+        assert found, title
+        page = int(found.group(1))
+        assert title in pages[page - 1], f"{title} is not on page {page}"
+
+
+def test_session_plan_in_both_formats(module3, module3_text, real_course):
+    module = real_course.select(["3"])[0].module
+    text = module3_text["participant"]
+    assert "Session plan for module 3, 150 minutes in all" in text
+    document = docx.Document(io.BytesIO(module3[("participant", "docx")]))
+    table = document.tables[0]
+    rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["Section", "Minutes", "Principles"]
+    assert rows[1:-1] == [[s.title, str(s.minutes), rows[i + 1][2]] for i, s in enumerate(module.sections)]
+    assert rows[-1][:2] == ["Total", "150"]
+    assert "2. Mutuality and reciprocity" in rows[2][2]
+
+
+def test_docx_uses_real_heading_styles_and_a_named_facilitator_style(module3, module3_notes, real_course):
+    module = real_course.select(["3"])[0].module
+    guide = docx.Document(io.BytesIO(module3[("facilitator", "docx")]))
+    handout = docx.Document(io.BytesIO(module3[("participant", "docx")]))
+    by_style: dict[str, list[str]] = {}
+    for paragraph in guide.paragraphs:
+        by_style.setdefault(paragraph.style.name, []).append(paragraph.text)
+    assert by_style["Heading 1"] == ["Module 3: Mutuality and reciprocity"]
+    assert [s.title for s in module.sections] == [t for t in by_style["Heading 2"] if t in {s.title for s in module.sections}]
+    assert "Activity: Listen, share, notice" in by_style["Heading 3"]
+    assert "Principle 2: Mutuality and reciprocity" in by_style["Heading 3"]
+    notes = " ".join(by_style["Facilitator Note"])
+    for note in module3_notes:
+        assert " ".join(note.split()[:10]) in words(notes)
+    assert guide.styles["Facilitator Note"].type == docx.enum.style.WD_STYLE_TYPE.PARAGRAPH
+    handout_text = words(" ".join(p.text for p in handout.paragraphs))
+    assert not [p for p in handout.paragraphs if p.style.name == "Facilitator Note"]
+    for note in module3_notes:
+        assert " ".join(note.split()[:10]) not in handout_text
+    assert sum(1 for p in handout.paragraphs if p.style.name == "Writing Label") == 6
+
+
+def test_docx_tables_repeat_their_header_row_and_lists_restart(module3):
+    document = docx.Document(io.BytesIO(module3[("facilitator", "docx")]))
+    for table in document.tables:
+        first = table.rows[0]._tr
+        header = first.trPr.find(qn("w:tblHeader")) if first.trPr is not None else None
+        assert header is not None and header.get(qn("w:val")) == "true"
+    numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
+    num_ids = [p._p.pPr.numPr.numId.val for p in numbered]
+    assert len(set(num_ids)) == 6, "each activity's numbered list starts again at 1"
+
+
+def test_docx_header_footer_and_properties(module3):
+    document = docx.Document(io.BytesIO(module3[("participant", "docx")]))
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    assert section.header.paragraphs[0].text == "Module 3: Mutuality and reciprocity \u2013 Participant handout"
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer
+    assert document.core_properties.title == "Module 3: Mutuality and reciprocity \u2013 Participant handout"
+    assert document.core_properties.language == "en-GB"
+    toc = [p for p in document.paragraphs if p.style.name == "toc 1"]
+    assert "Welcome and check-in" in [p.text for p in toc]
+    assert ' TOC \\o "1-2" \\h \\z \\u ' in toc[0]._p.xml
+
+
+def test_same_sources_give_the_same_files(module3, monkeypatch):
+    """Run again an hour later: the same sources give the same bytes (no clock time in either format)."""
+    import time
+    import zipfile
+
+    later = time.time() + 3600
+    monkeypatch.setattr(zipfile.time, "time", lambda: later)
+    again = Course.load(ROOT, version=VERSION)
+    for spec in again.specs(again.select(["3"]), whole_course=False):
+        assert again.make(spec).data == module3[(spec.audience, spec.format)], spec.name
+
+
+def test_print_html_has_no_broken_links(real_course):
+    for spec in real_course.specs(real_course.select(["3"]), formats=["pdf"], whole_course=False):
+        html = real_course.document(spec).html()
+        hrefs = re.findall(r'href="([^"]*)"', html)
+        ids = set(re.findall(r'id="([^"]*)"', html))
+        for href in hrefs:
+            assert href.startswith(("#", "https://", "http://", "mailto:")), href
+            if href.startswith("#"):
+                assert href[1:] in ids, href
+        assert 'href="#principle-mutuality"' in html
+        assert "(https://doi.org/10.1108/MHSI-03-2017-0016)" in html  # external links show their address
+        assert "../handbook" not in html
+        if spec.audience == "facilitator":  # the link is in a facilitator note: its words stay, with a note
+            assert '<span class="xref">Boundaries and sharing</span><span class="xref-note"> (online handbook' in html
+
+
+@pytest.mark.parametrize("href, expected", [
+    ("#intro", LinkTarget("docs", "training/m.md#intro")),
+    ("../principles/mutuality.md", LinkTarget("docs", "principles/mutuality.md")),
+    ("../principles/mutuality.md#x", LinkTarget("docs", "principles/mutuality.md#x")),
+    ("../handbook/", LinkTarget("docs", "handbook/index.md")),
+    ("https://www.nhs.uk/", LinkTarget("external", "https://www.nhs.uk/")),
+    ("mailto:a@b.c", LinkTarget("external", "mailto:a@b.c")),
+    ("tel:999", LinkTarget("text", "tel:999")),
+    ("/absolute.md", LinkTarget("text", "/absolute.md")),
+])
+def test_links_are_classified_for_print(href, expected):
+    assert classify_link(href, "training/m.md") == expected
+
+
+# -- whole-course outputs ----------------------------------------------------------------------------------
+def test_reflective_checklist_has_one_page_per_principle(real_course):
+    spec = next(s for s in real_course.specs(real_course.pages[:0]) if s.name == CHECKLIST)
+    reader = PdfReader(io.BytesIO(real_course.make(spec).data))
+    pages = [words(p.extract_text()) for p in reader.pages]
+    for principle in FW.principles:
+        heading = f"{principle.number}. {principle.title}"
+        own = [i for i, text in enumerate(pages) if text.split(" Page ")[0].find(heading + " " + words(principle.statement)[:30]) >= 0]
+        assert len(own) == 1, heading
+        page = pages[own[0]]
+        for level in ("Individual", "Team", "Organisational"):
+            assert f"{level} supervision" in page
+        for prompt in principle.prompts["individual"] + principle.prompts["team"] + principle.prompts["organisational"]:
+            assert words(prompt) in page
+        for indicator in principle.indicators:
+            assert words(indicator) in page
+        assert "Your thoughts" in page
+    assert "prompts for conversation, never scores" in pages[0]
+
+
+def test_programme_guide_has_every_module_with_notes(real_course):
+    spec = next(s for s in real_course.specs(real_course.pages[:0]) if s.name == PROGRAMME_GUIDE)
+    html = real_course.document(spec).html()
+    for page in real_course.pages:
+        assert f"Module {page.number}: {page.module.title}" in html
+        assert f'id="m{page.number}-plan"' in html
+    assert html.count('class="facilitator-note"') >= 60
+    ids = re.findall(r'id="([^"]*)"', html)
+    assert len(ids) == len(set(ids)), "ids are unique across modules"
+
+
+# -- refusals and the CLI on tiny projects -----------------------------------------------------------------
+MODULE = """\
+---
+title: Test module
+module: 1
+duration: {duration}
+objectives:
+  - Try the packs
+---
+
+# Module 1: Test module
+
+{{{{ module_overview() }}}}
+
+Read about {{{{ principle_link("mutuality") }}}} and [the NHS](https://www.nhs.uk/) and [a page](../other.md).
+
+## Welcome
+
+{{{{ principles("{principle}") }}}}
+
+{{{{ duration(15) }}}}
+
+### Activity: Say hello
+
+1. Say hello to {short_title_probe}.
+
+??? facilitator "For facilitators"
+    SECRET-NOTE-ONE for facilitators only.
+
+## Practice
+
+{{{{ principles("mutuality") }}}}
+
+{{{{ duration(30) }}}}
+
+Some words.
+
+!!! facilitator "For facilitators"
+    SECRET-NOTE-TWO for facilitators only.
+"""
+
+
+def module_page(duration: int = 45, principle: str = "relationships") -> str:
+    return MODULE.format(duration=duration, principle=principle, short_title_probe="the group")
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = CLI.main(["--jobs", "1", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_builds_one_module_with_one_line_per_file_and_a_summary(make_site, capsys, tmp_path):
+    site = make_site({"docs/training/test.md": module_page()})
+    out = tmp_path / "packs"
+    code, stdout, stderr = run_cli(capsys, "--root", str(site.root), "--module", "1", "--out", str(out))
+    assert code == 0, stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["test-facilitator-guide.docx", "test-facilitator-guide.pdf",
+                     "test-participant-handout.docx", "test-participant-handout.pdf"]
+    lines = stdout.splitlines()
+    assert len([line for line in lines if " wrote " in line]) == 4
+    assert re.match(r"Wrote 4 of 4 files \(2 PDF, 2 DOCX\) to .*packs/ in \d+\.\d s\.$", lines[-1])
+    assert stderr == ""
+    guide = pdf_text((out / "test-facilitator-guide.pdf").read_bytes())
+    handout = pdf_text((out / "test-participant-handout.pdf").read_bytes())
+    assert "SECRET-NOTE-ONE" in guide and "SECRET-NOTE-TWO" in guide
+    assert "SECRET-NOTE" not in handout
+    assert "the NHS (https://www.nhs.uk/)" in guide
+
+
+def test_cli_default_makes_every_module_and_the_whole_course_outputs(make_site, capsys, tmp_path):
+    site = make_site({"docs/training/test.md": module_page()})
+    out = tmp_path / "all"
+    code, stdout, stderr = run_cli(capsys, "--root", str(site.root), "--out", str(out), "--format", "pdf")
+    assert code == 0, stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted([
+        "test-facilitator-guide.pdf", "test-participant-handout.pdf", PROGRAMME_GUIDE, CHECKLIST])
+
+
+def test_cli_audience_and_format_options(make_site, capsys, tmp_path):
+    site = make_site({"docs/training/01-test.md": module_page()})
+    out = tmp_path / "some"
+    code, _, stderr = run_cli(capsys, "--root", str(site.root), "--module", "01-test", "--audience", "participant",
+                              "--format", "docx", "--out", str(out))
+    assert code == 0, stderr
+    assert [p.name for p in out.iterdir()] == ["01-test-participant-handout.docx"]
+
+
+def test_a_principle_short_title_edit_shows_in_every_pack(make_site, capsys, tmp_path):
+    framework = (ROOT / "principles" / "principles.yaml").read_text(encoding="utf-8")
+    edited = framework.replace("title: Mutuality and reciprocity", "title: Give and take as equals", 1)
+    assert edited != framework
+    site = make_site({"docs/training/test.md": module_page()}, framework=edited)
+    out = tmp_path / "renamed"
+    code, _, stderr = run_cli(capsys, "--root", str(site.root), "--out", str(out))
+    assert code == 0, stderr
+    for path in out.iterdir():
+        if path.suffix == ".pdf":
+            text = pdf_text(path.read_bytes())
+        else:
+            text = words(" ".join(p.text for p in docx.Document(str(path)).paragraphs))
+            text += " ".join(c.text for t in docx.Document(str(path)).tables for r in t.rows for c in r.cells)
+        assert "Give and take as equals" in text, path.name
+        assert "Mutuality and reciprocity" not in text, path.name
+
+
+def test_timing_mismatch_refuses_to_build_and_writes_nothing(make_site, capsys, tmp_path):
+    site = make_site({"docs/training/test.md": module_page(duration=60)})
+    out = tmp_path / "none"
+    code, stdout, stderr = run_cli(capsys, "--root", str(site.root), "--out", str(out))
+    assert code == 1
+    assert ("docs/training/test.md:4: module 1 lasts 60 minutes in its front matter, but its sections add up to "
+            "45 minutes; change the total or the sections' durations [modules.duration-mismatch]") in stderr
+    assert "No course packs were written" in stderr
+    assert "Traceback" not in stderr and stdout == ""
+    assert not out.exists()
+
+
+def test_timing_mismatch_in_another_module_does_not_block_this_one(make_site, capsys, tmp_path):
+    other = module_page(duration=60).replace("module: 1", "module: 2")
+    site = make_site({"docs/training/test.md": module_page(), "docs/training/other.md": other})
+    code, _, stderr = run_cli(capsys, "--root", str(site.root), "--module", "1", "--out", str(tmp_path / "o"))
+    assert code == 0, stderr
+    code, _, stderr = run_cli(capsys, "--root", str(site.root), "--module", "2", "--out", str(tmp_path / "o"))
+    assert code == 1 and "[modules.duration-mismatch]" in stderr
+
+
+def test_unknown_principle_refuses_to_build(make_site, capsys, tmp_path):
+    site = make_site({"docs/training/test.md": module_page(principle="mutualty")})
+    code, _, stderr = run_cli(capsys, "--root", str(site.root), "--out", str(tmp_path / "x"))
+    assert code == 1
+    assert ('docs/training/test.md:17: unknown principle id "mutualty" in principles(); did you mean "mutuality"? '
+            '[principles.unknown-id]') in stderr.splitlines()
+    assert 'docs/training/test.md:15: section "Welcome" is not linked to any principle [coverage.unlinked-section]' \
+        in stderr.splitlines()
+    assert "Traceback" not in stderr
+
+
+def test_two_pages_with_the_same_module_number_are_refused(make_site, capsys, tmp_path):
+    site = make_site({"docs/training/a.md": module_page(), "docs/training/b.md": module_page()})
+    code, _, stderr = run_cli(capsys, "--root", str(site.root), "--out", str(tmp_path / "x"))
+    assert code == 1
+    assert ("docs/training/a.md:1: module 1 is also declared in docs/training/b.md; give each module its own number "
+            "[course.duplicate-module]") in stderr.splitlines()
+
+
+def test_unknown_module_id_is_a_one_line_usage_error(make_site, capsys, tmp_path):
+    site = make_site({"docs/training/test.md": module_page()})
+    code, stdout, stderr = run_cli(capsys, "--root", str(site.root), "--module", "7", "--out", str(tmp_path / "x"))
+    assert code == 2
+    assert stderr == ('error: unknown module "7"; use a module number (1) or a page name such as test\n')
+    assert stdout == ""
+
+
+def test_unwritable_output_folder_is_a_one_line_error(make_site, capsys, tmp_path):
+    site = make_site({"docs/training/test.md": module_page()})
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    code, _, stderr = run_cli(capsys, "--root", str(site.root), "--out", str(blocker / "packs"))
+    assert code == 2
+    assert stderr.count("\n") == 1
+    assert stderr.startswith(f"error: {blocker / 'packs'}: cannot write the course packs here (")
+    assert stderr.rstrip().endswith("; choose another --out")
+
+
+def test_bad_format_option_is_rejected_by_the_parser(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        CLI.main(["--format", "odt"])
+    assert exit_info.value.code == 2
+    assert "unknown format 'odt'; use pdf, docx or pdf,docx" in capsys.readouterr().err
+
+
+def test_cli_runs_as_a_command(make_site, tmp_path):
+    site = make_site({"docs/training/test.md": module_page(duration=60)})
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_course.py"), "--root", str(site.root),
+                             "--out", str(tmp_path / "x")], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "[modules.duration-mismatch]" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_module_ids_by_number_or_page_name(make_site):
+    site = make_site({"docs/training/03-test.md": module_page().replace("module: 1", "module: 3")})
+    course = Course.load(site.root, version=VERSION)
+    assert [p.slug for p in course.select(["3"])] == ["03-test"]
+    assert [p.slug for p in course.select(["03"])] == ["03-test"]
+    assert [p.slug for p in course.select(["03-test", "3"])] == ["03-test"]
+    assert [p.slug for p in course.select(["training/03-test.md"])] == ["03-test"]
+    with pytest.raises(CourseError, match='unknown module "4"'):
+        course.select(["4"])
+
+
+def test_remaining_jinja_is_rendered_like_mkdocs_macros(make_site):
+    page = module_page().replace("Some words.", "{% for n in [1, 2] %}Round {{ n }}. {% endfor %}")
+    site = make_site({"docs/training/test.md": page})
+    course = Course.load(site.root, version=VERSION)
+    spec = course.specs(course.select(["1"]), formats=["pdf"])[0]
+    assert "Round 1. Round 2." in course.document(spec).html()
+
+
+def test_pictures_from_the_docs_go_into_both_formats(make_site, capsys, tmp_path):
+    from PIL import Image
+
+    page = module_page().replace("Some words.", "![A purple square](../pictures/square.png)")
+    site = make_site({"docs/training/test.md": page})
+    (site.root / "docs" / "pictures").mkdir()
+    Image.new("RGB", (40, 40), "purple").save(site.root / "docs" / "pictures" / "square.png")
+    out = tmp_path / "pictures"
+    code, _, stderr = run_cli(capsys, "--root", str(site.root), "--module", "1", "--audience", "participant",
+                              "--out", str(out))
+    assert code == 0, stderr
+    reader = PdfReader(str(out / "test-participant-handout.pdf"))
+    images = {image.data for page in reader.pages for image in page.images}  # pages share their resources
+    assert len(images) == 1
+    document = docx.Document(str(out / "test-participant-handout.docx"))
+    assert len(document.inline_shapes) == 1
+    assert "A purple square" in [p.text for p in document.paragraphs]
+
+
+def test_a_missing_picture_fails_both_formats_and_says_which(make_site, capsys, tmp_path):
+    page = module_page().replace("Some words.", "![Gone](../pictures/gone.png)")
+    site = make_site({"docs/training/test.md": page})
+    code, stdout, stderr = run_cli(capsys, "--root", str(site.root), "--module", "1", "--audience", "participant",
+                                   "--out", str(tmp_path / "x"))
+    assert code == 1
+    assert "test-participant-handout.pdf: cannot read" in stderr and "gone.png" in stderr
+    assert "test-participant-handout.docx: cannot add the picture pictures/gone.png" in stderr
+    assert stdout.count("FAILED") == 2 and "Traceback" not in stderr
+
+
+# -- atomic writes ------------------------------------------------------------------------------------------
+def test_atomic_write_keeps_the_last_good_file_when_the_writer_fails(tmp_path):
+    target = tmp_path / "pack.pdf"
+    target.write_bytes(b"last good pack")
+
+    def half_then_fail(handle):
+        handle.write(b"half a pa")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(target, half_then_fail)
+    assert target.read_bytes() == b"last good pack"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack.pdf"]
+    write_atomic(target, lambda handle: handle.write(b"new pack"))
+    assert target.read_bytes() == b"new pack"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack.pdf"]
+    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_a_failure_mid_run_keeps_every_last_good_pack_and_leaves_no_temporary_file(make_site, capsys, tmp_path,
+                                                                                  monkeypatch):
+    site = make_site({"docs/training/test.md": module_page()})
+    out = tmp_path / "packs"
+    code, _, stderr = run_cli(capsys, "--root", str(site.root), "--module", "1", "--out", str(out))
+    assert code == 0, stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    site.write("docs/training/test.md", module_page().replace("Some words.", "Changed words."))
+
+    real_fsync = os.fsync
+    calls = []
+
+    def failing_fsync(fd):  # the disk fills up while the second file is being written
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(course_module.os, "fsync", failing_fsync)
+    code, stdout, stderr = run_cli(capsys, "--root", str(site.root), "--module", "1", "--out", str(out))
+    assert code == 1
+    assert "FAILED" in stdout and "No space left on device" in stderr and "Traceback" not in stderr
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert sorted(after) == sorted(before), "no temporary file is left behind"
+    changed = [name for name in after if after[name] != before[name]]
+    assert len(changed) == 3 and "test-participant-handout.pdf" not in changed
+    assert after["test-participant-handout.pdf"] == before["test-participant-handout.pdf"]
+
+
+def test_a_pdf_that_cannot_be_made_keeps_its_last_good_copy(make_site, capsys, tmp_path, monkeypatch):
+    site = make_site({"docs/training/test.md": module_page()})
+    out = tmp_path / "packs"
+    out.mkdir()
+    (out / "test-facilitator-guide.pdf").write_bytes(b"last good")
+
+    def broken(*args, **kwargs):
+        raise PdfError("WeasyPrint reported an error: simulated")
+
+    monkeypatch.setattr("macros.course_pdf.render_pdf", broken)
+    code, _, stderr = run_cli(capsys, "--root", str(site.root), "--module", "1", "--format", "pdf",
+                              "--audience", "facilitator", "--out", str(out))
+    assert code == 1
+    assert "test-facilitator-guide.pdf: WeasyPrint reported an error: simulated" in stderr
+    assert (out / "test-facilitator-guide.pdf").read_bytes() == b"last good"
+    assert [p.name for p in out.iterdir()] == ["test-facilitator-guide.pdf"]
+
+
+def test_prepare_output_proves_the_folder_is_writable(tmp_path):
+    assert prepare_output(tmp_path / "new" / "folder").is_dir()
+    assert list((tmp_path / "new" / "folder").iterdir()) == []
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(CourseError, match="cannot write the course packs here"):
+        prepare_output(tmp_path / "file")
+
+
+# -- the PDF writer never reaches the network, and fails on WeasyPrint errors ----------------------------
+def _html(body: str) -> str:
+    return f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>T</title></head><body>{body}</body></html>'
+
+
+@pytest.mark.parametrize("src, message", [
+    ("https://example.invalid/picture.png", "refused to fetch https://example.invalid/picture.png"),
+    ("http://127.0.0.1:9/x.css", "refused to fetch http://127.0.0.1:9/x.css"),
+    ("file:///etc/hostname", "refused to read /etc/hostname"),
+])
+def test_pdf_fetcher_refuses_the_network_and_files_outside_the_project(tmp_path, src, message):
+    with pytest.raises(PdfError, match=re.escape(message)):
+        render_pdf(_html(f'<p>x</p><img src="{src}" alt="x">'), base_dir=tmp_path, allowed_roots=[tmp_path])
+
+
+def test_pdf_fails_on_any_error_weasyprint_logs(tmp_path):
+    (tmp_path / "broken.png").write_bytes(b"this is not a picture")
+    with pytest.raises(PdfError, match="WeasyPrint reported an error"):
+        render_pdf(_html('<img src="broken.png" alt="a broken picture">'), base_dir=tmp_path,
+                   allowed_roots=[tmp_path])
+
+
+def test_pdf_reads_pictures_from_the_docs(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (4, 4), "purple").save(tmp_path / "ok.png")
+    pdf = render_pdf(_html('<p>Picture:</p><img src="ok.png" alt="a purple square">'), base_dir=tmp_path,
+                     allowed_roots=[tmp_path])
+    assert pdf.pages == 1 and pdf.data.startswith(b"%PDF-1.7")
+
+
+# -- publishing with the site ---------------------------------------------------------------------------------
+PUBLISH_MKDOCS_EXTRA = """\
+extra:
+  course_packs:
+    publish: {value}
+"""
+
+
+def test_site_build_publishes_the_packs_and_links_them_from_the_module_page(make_site):
+    site = make_site({"docs/training/test.md": module_page(), "docs/other.md": "# Other\n"},
+                     mkdocs=MINIMAL_MKDOCS + PUBLISH_MKDOCS_EXTRA.format(value="true"))
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    downloads = site.root / "site" / "downloads"
+    assert sorted(p.name for p in downloads.iterdir()) == sorted([
+        "test-facilitator-guide.pdf", "test-participant-handout.pdf", "test-facilitator-guide.docx",
+        "test-participant-handout.docx", PROGRAMME_GUIDE, CHECKLIST])
+    html = site.html("training/test/index.html")
+    links = re.findall(r'href="([^"]*downloads/[^"]*)"', html)
+    assert links == ["../../downloads/test-facilitator-guide.pdf", "../../downloads/test-participant-handout.pdf",
+                     "../../downloads/test-facilitator-guide.docx", "../../downloads/test-participant-handout.docx"]
+    assert "Facilitator guide (PDF)" in html and "Participant handout (Word)" in html
+    assert "SECRET-NOTE-ONE" in pdf_text((downloads / "test-facilitator-guide.pdf").read_bytes())
+
+
+def test_site_build_rejects_a_wrong_publish_setting(make_site):
+    site = make_site({"docs/training/test.md": module_page(), "docs/other.md": "# Other\n"},
+                     mkdocs=MINIMAL_MKDOCS + PUBLISH_MKDOCS_EXTRA.format(value='"yes"'))
+    result = site.build()
+    assert result.returncode != 0
+    assert "extra.course_packs.publish must be true or false, not 'yes'" in result.stderr
+    assert "Traceback" not in result.stderr
