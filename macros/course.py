@@ -359,7 +359,7 @@ class Course:
                                      "and objectives"))
             twins = by_number[page.number]
             if len(twins) > 1:
-                others = ", ".join(p.path for p in twins if p is not page)
+                others = ", ".join(p.path for p in twins if p.src_uri != page.src_uri)
                 found.add(Diagnostic(page.path, 1, None, "course.duplicate-module",
                                      f"module {page.number} is also declared in {others}; give each module its "
                                      f"own number"))
@@ -466,8 +466,7 @@ class Course:
         if spec.kind == "module":
             page = spec.page
             content = self._content(page, spec.audience)
-            doc = module_pack(page.module, content, spec.audience, self._links(page), self.context,
-                              f"m{page.number}-")
+            doc = module_pack(page.module, content, spec.audience, self._links(page), self.context)
             return self._finish(doc, self._anchors([page], lambda p: "pack-title"))
         if spec.kind == "programme":
             pages = [p for p in self.pages if p.module is not None]

@@ -182,12 +182,12 @@ def module_title(module: Module) -> str:
     return f"Module {module.number}: {module.title}"
 
 
-def module_pack(module: Module, content: Element, audience: str, links: Sequence[str], ctx: PackContext,
-                id_prefix: str) -> PrintDocument:
+def module_pack(module: Module, content: Element, audience: str, links: Sequence[str],
+                ctx: PackContext) -> PrintDocument:
     """A facilitator guide or a participant handout for one module.
 
-    ``content`` is the page's body, already transformed for the audience, with ids prefixed by
-    ``id_prefix``; ``links`` are the principles the page links anywhere.
+    ``content`` is the page's body, already transformed for the audience (its ids prefixed, as
+    in the programme guide); ``links`` are the principles the page links anywhere.
     """
     fw = ctx.framework
     kind = AUDIENCE_LABELS[audience]

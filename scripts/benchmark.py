@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Measure what weaving principles and checking coverage cost, against a plain Material build.
 
-Usage: python scripts/benchmark.py [--pages N [N ...]] [--rounds R] [--out DIR] [--keep]
+Usage: python scripts/benchmark.py [--pages N [N ...]] [--rounds R] [--warmup W] [--out DIR] [--keep]
+
+The targets of issue 7 need ``--pages 500 2000`` (growth and memory at 2000 pages) besides the
+default run (100 and 500 pages).
 
 For each N it writes two synthetic handbooks of N training pages (about 800 words and six ``##``
-sections each) into a temporary folder:
+sections each; ten pages to a module folder, ten modules to a course folder) into a temporary
+folder:
 
 * the project: the real ``principles/``, ``macros/`` and ``overrides/``, a ``mkdocs.yml`` derived
   from this repository's, and pages that use the real macros (``principles(...)`` under every
@@ -14,9 +18,10 @@ sections each) into a temporary folder:
   the same theme, features and Markdown extensions).
 
 It then times, as whole processes and alternating: (a) the baseline build, (b) the project's full
-build (``mkdocs build --strict``) and (c) the coverage CLI alone. Each child's peak memory is read
-from its own resource usage (``os.wait4``). It writes ``benchmark.json`` and ``benchmark.md``
-to ``--out`` and prints the table.
+build (``mkdocs build --strict``) and (c) the coverage CLI alone (``scripts/check_coverage.py
+--root``). Each child's wall-clock time, CPU time and peak memory are its own: they come from
+``os.wait4`` on that child, not from RUSAGE_CHILDREN, which only keeps the largest child so far.
+It writes ``benchmark.json`` and ``benchmark.md`` to ``--out`` and prints the table.
 
 Exit codes: 0 every run succeeded, 1 a build or the coverage check failed, 2 bad arguments.
 """
@@ -234,25 +239,50 @@ class Run:
     cpu_seconds: float
     """User plus system time of the child."""
     max_rss_mb: float | None
-    """The child's own peak resident memory (None where os.wait4 is missing)."""
+    """The child's own peak resident memory (None where Python has no resource module)."""
     returncode: int
 
 
+#: Runs one command and writes its wall time, CPU time and peak memory to a JSON file. Each timed
+#: command runs under this small process, not straight under the benchmark, because on Linux a
+#: child's ru_maxrss starts from the RSS of the process that forked it: measured from here, every
+#: child would seem to use at least as much memory as the benchmark itself (the generated pages).
+_MEASURE = """\
+import json, subprocess, sys, time
+start = time.perf_counter()
+try:
+    code = subprocess.call(sys.argv[2:])
+except OSError:
+    code = 127
+seconds = time.perf_counter() - start
+try:
+    import resource
+except ImportError:
+    cpu = rss = None
+else:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # this process has exactly one child
+    cpu = usage.ru_utime + usage.ru_stime
+    rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)  # bytes on macOS, KiB on Linux
+with open(sys.argv[1], "w", encoding="utf-8") as report:
+    json.dump({"seconds": seconds, "cpu_seconds": cpu, "max_rss_bytes": rss, "returncode": code}, report)
+"""
+
+
 def timed(command: list[str], cwd: Path, log: Path) -> Run:
-    """Run one command as a child process; measure its wall time and its own peak memory."""
+    """Run one command in its own measuring process; return its time, CPU time and peak memory."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+    report = log.with_suffix(".json")
+    report.unlink(missing_ok=True)
     with log.open("wb") as out:
-        start = time.perf_counter()
-        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-        if hasattr(os, "wait4"):
-            # wait4 returns the usage of this one child, unlike RUSAGE_CHILDREN (the maximum so far)
-            _, status, usage = os.wait4(child.pid, 0)
-            seconds = time.perf_counter() - start
-            child.returncode = os.waitstatus_to_exitcode(status)
-            rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)  # bytes on macOS, KiB on Linux
-            return Run(seconds, usage.ru_utime + usage.ru_stime, rss, child.returncode)
-        child.wait()
-        return Run(time.perf_counter() - start, 0.0, None, child.returncode)
+        # -S: no site-packages for the measuring process, so it stays small and starts fast
+        subprocess.run([sys.executable, "-S", "-c", _MEASURE, str(report), *command],
+                       cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Run(0.0, 0.0, None, 1)
+    rss = data["max_rss_bytes"]
+    return Run(data["seconds"], data["cpu_seconds"] or 0.0, rss / 2**20 if rss else None, data["returncode"])
 
 
 def commands(project: Path, baseline: Path) -> dict[str, tuple[list[str], Path]]:

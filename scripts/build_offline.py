@@ -22,8 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Files the offline copy leaves out: source maps (only developer tools read them; over 1 MB each).
-LEFT_OUT = (".map",)
+#: What the offline copy leaves out: source maps (only developer tools read them; over 1 MB each)
+#: and the 404 page (only a web server shows it; its links are absolute, for any address).
+LEFT_OUT_SUFFIXES = (".map",)
+LEFT_OUT_PATHS = frozenset({"404.html"})
 
 #: A fixed timestamp for every entry, so the same sources always give the same zip.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -49,7 +51,8 @@ def build(root: Path, site_dir: Path) -> int:
 
 def write_zip(site_dir: Path, output: Path, folder: str) -> int:
     """Zip `site_dir` into `output` under `folder/`, in a stable order; return the number of files."""
-    files = sorted(p for p in site_dir.rglob("*") if p.is_file() and not p.name.endswith(LEFT_OUT))
+    files = sorted(p for p in site_dir.rglob("*") if p.is_file() and not p.name.endswith(LEFT_OUT_SUFFIXES)
+                   and p.relative_to(site_dir).as_posix() not in LEFT_OUT_PATHS)
     output.parent.mkdir(parents=True, exist_ok=True)
     temporary = output.with_name(f".{output.name}.tmp")
     with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from browser_checks import (
+from .browser_checks import (
     DESKTOP, PHONES, Guard, PageReport, audit_layout, audit_page, guarded_context, launch,
 )
-from built_site import ROOT, build_site, page_paths, serve
+from .built_site import ROOT, build_site, page_paths, serve
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from browser_checks import axe_violations, wait_until_settled
+from .browser_checks import axe_violations, wait_until_settled
 
 
 def path_of(url: str) -> str:

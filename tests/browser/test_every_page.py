@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from browser_checks import PageReport, report_problems
-from built_site import ROOT
+from .browser_checks import AXE_VERSION, VENDOR, PageReport, report_problems
+from .built_site import ROOT
 
 CHECKS = {
     "axe": "axe-core (WCAG 2.0/2.1/2.2 A and AA, best practice) reports no violations",
@@ -17,6 +15,11 @@ CHECKS = {
     "lang": "<html lang> is set to a language tag",
     "skip-link": "the first Tab lands on a visible skip link that takes the reader into the content",
 }
+
+
+def test_axe_is_the_pinned_version_with_its_licence_header() -> None:
+    header = (VENDOR / "axe.min.js").read_text(encoding="utf-8")[:400]
+    assert header.startswith(f"/*! axe v{AXE_VERSION}\n") and "Mozilla Public" in header
 
 
 def test_every_built_page_is_visited(pages: list[str]) -> None:

@@ -7,8 +7,9 @@ On a training module: the navigation drawer and the search open and close with t
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from browser_checks import PHONES, axe_violations, focused, tab_to, wait_until_settled
+from .browser_checks import PHONES, axe_violations, focused, tab_to, wait_until_settled
 
 WIDTHS = [viewport["width"] for viewport in PHONES]
 VIEWPORTS = {viewport["width"]: viewport for viewport in PHONES}
@@ -25,11 +26,19 @@ def checked(page, name: str) -> bool:
     return page.evaluate("(n) => document.querySelector(`[data-md-toggle=${n}]`).checked", name)
 
 
-def drawer_on_screen(page) -> bool:
-    """The drawer is open and painted inside the viewport."""
-    return page.evaluate(
-        """() => { const s = document.querySelector('.md-sidebar--primary'), r = s.getBoundingClientRect();
-                   return getComputedStyle(s).visibility === 'visible' && r.left >= -1 && r.right <= innerWidth + 1; }""")
+DRAWER_ON_SCREEN = """() => { const s = document.querySelector('.md-sidebar--primary'), r = s.getBoundingClientRect();
+  return getComputedStyle(s).visibility === 'visible' && r.left >= -1 && r.right <= innerWidth + 1; }"""
+
+SEARCH_ON_SCREEN = """() => { const s = document.querySelector('.md-search__inner');
+  return getComputedStyle(s).visibility === 'visible' && getComputedStyle(s).opacity === '1'; }"""
+
+
+def wait_for(page, condition: str, what: str) -> None:
+    """Wait (up to 3 s, for slow CI machines) until the JavaScript `condition` holds."""
+    try:
+        page.wait_for_function(condition, timeout=3_000)
+    except PlaywrightTimeout:
+        pytest.fail(f"{page.url}: {what}")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -46,8 +55,7 @@ def test_drawer_opens_and_closes_with_the_keyboard(width, new_context, base_url,
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement.closest('.md-sidebar--primary')")
     assert checked(page, "drawer") and page.get_attribute(button, "aria-expanded") == "true"
-    page.wait_for_timeout(300)  # let the slide-in finish before measuring where it is
-    assert drawer_on_screen(page), "the drawer did not slide into view"
+    wait_for(page, DRAWER_ON_SCREEN, "the drawer did not slide into view")
 
     page.keyboard.press("Escape")
     assert not checked(page, "drawer"), "Escape did not close the drawer"
@@ -76,7 +84,8 @@ def test_drawer_opens_and_closes_with_the_keyboard(width, new_context, base_url,
 @pytest.mark.parametrize("width", WIDTHS)
 def test_search_opens_and_closes_with_the_keyboard(width, new_context, base_url, training_module) -> None:
     """Tab reaches the search button; Enter opens search with focus in the query; results can be
-    reached with the arrow keys; Escape closes it and returns focus to the button."""
+    reached with the arrow keys; Escape closes it and returns focus to the button; Material's "/"
+    shortcut opens it too."""
     page = new_context(VIEWPORTS[width]).context.new_page()
     page.goto(base_url + training_module)
     wait_until_settled(page)
@@ -95,8 +104,12 @@ def test_search_opens_and_closes_with_the_keyboard(width, new_context, base_url,
     assert not checked(page, "search"), "Escape did not close the search"
     assert page.evaluate(f"document.activeElement.matches('{button}')"), f"focus went to {focused(page)}"
     assert page.get_attribute(button, "aria-expanded") == "false"
-    page.wait_for_timeout(400)  # the closing animation
-    assert not page.is_visible("input.md-search__input"), "the closed search is still on screen"
+    wait_for(page, f"() => !({SEARCH_ON_SCREEN})()", "the closed search is still on screen")
+
+    page.keyboard.press("/")  # Material's shortcut to search works here too
+    page.wait_for_function("() => document.activeElement.matches('input.md-search__input')")
+    assert checked(page, "search")
+    wait_for(page, SEARCH_ON_SCREEN, "'/' did not open the search")
 
 
 def test_open_drawer_and_search_pass_axe(new_context, base_url, training_module) -> None:
@@ -105,12 +118,12 @@ def test_open_drawer_and_search_pass_axe(new_context, base_url, training_module)
     page.goto(base_url + training_module)
     wait_until_settled(page)
     page.click("[data-handbook-toggle=drawer]")
-    page.wait_for_timeout(300)
+    wait_for(page, DRAWER_ON_SCREEN, "the drawer did not open")
     problems = [f"drawer open: {v}" for v in axe_violations(page)]
     page.keyboard.press("Escape")
     page.click("[data-handbook-toggle=search]")
     page.keyboard.type("reciprocity")
     page.wait_for_selector(".md-search-result__item a", state="visible")
-    page.wait_for_timeout(300)
+    wait_for(page, SEARCH_ON_SCREEN, "the search did not open")
     problems += [f"search open with results: {v}" for v in axe_violations(page)]
     assert not problems, "\n".join(problems)

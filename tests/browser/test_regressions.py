@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_checks import audit_page, report_problems
-from built_site import build_site, copy_project, serve
+from .browser_checks import audit_page, report_problems
+from .built_site import build_site, copy_project, serve
 
 #: A 1x1 GIF: an image that needs no file and no request.
 PIXEL = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from browser_checks import DESKTOP, wait_until_settled
-from built_site import SCREENSHOTS
+from .browser_checks import DESKTOP, wait_until_settled
+from .built_site import SCREENSHOTS
 
 VIEWPORTS = {"desktop": DESKTOP, "375": {"width": 375, "height": 812}}
 

@@ -52,9 +52,25 @@
   }
 
   var drawer = wire("drawer", ".md-sidebar--primary", firstFocusableIn);
-  wire("search", ".md-search", function (panel) {
+  var search = wire("search", ".md-search", function (panel) {
     return panel.querySelector("[data-md-component='search-query']");
   });
+
+  // Material's shortcuts to search ("f", "s", "/") focus the query field, which on a narrow
+  // screen is hidden until the search is open: open it with the button instead.
+  if (search) {
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var typing = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement ||
+        target instanceof HTMLSelectElement || (target && target.isContentEditable);
+      if (["f", "s", "/"].indexOf(event.key) < 0 || event.ctrlKey || event.metaKey || event.altKey ||
+          typing || search.toggle.checked || !isShown(search.button)) return;
+      event.preventDefault();
+      event.stopPropagation();  // Material would focus the hidden field
+      search.button.focus();
+      search.button.click();
+    });
+  }
 
   if (drawer) {
     document.addEventListener("keydown", function (event) {

@@ -1,0 +1,1 @@
+"""Browser tests: the built handbook in Chromium (see conftest.py)."""
