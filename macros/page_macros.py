@@ -9,6 +9,7 @@ Each method validates its arguments and raises ``MacroError`` with a code and a 
 from __future__ import annotations
 
 import inspect
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,6 +40,8 @@ USAGE: dict[str, str] = {
     "coverage_matrix": "{{ coverage_matrix() }}",
     "coverage_exemptions": "{{ coverage_exemptions() }}",
 }
+#: Macros whose output depends only on their arguments and the page's folder (links are relative).
+PER_FOLDER_MACROS = frozenset({"principle", "principle_link", "principles"})
 #: Macros whose output summarises other sections; the coverage scan does not count their links.
 SUMMARY_MACROS = frozenset({"module_overview", "coverage_matrix", "coverage_exemptions", "help_lines"})
 
@@ -52,6 +55,9 @@ class SiteContext:
     help: dict[str, Any] = field(default_factory=dict)
     downloads: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """Per module page: (label, docs-relative path) of its course-pack files, when published."""
+    rendered: dict[tuple, str] = field(default_factory=dict, repr=False)
+    """Output of the calls in ``PER_FOLDER_MACROS``, by folder and call, for this build: the scan and
+    the weave render the same few calls thousands of times."""
 
 
 @lru_cache(maxsize=256)
@@ -88,8 +94,17 @@ class PageMacros:
         return method(*args, **(kwargs or {}))
 
     def render_call(self, call: Call) -> str:
-        """Render a parsed call (for the weaver)."""
-        return self.call(call.name, call.args, call.kwargs)
+        """Render a parsed call (for the weaver and the scan)."""
+        if call.name not in PER_FOLDER_MACROS:
+            return self.call(call.name, call.args, call.kwargs)
+        key = (posixpath.dirname(self.src_uri), call.name, call.args, tuple(call.kwargs.items()))
+        try:
+            output = self.site.rendered.get(key)
+        except TypeError:  # an unhashable argument, such as a list: just render it
+            return self.call(call.name, call.args, call.kwargs)
+        if output is None:
+            output = self.site.rendered[key] = self.call(call.name, call.args, call.kwargs)
+        return output
 
     # -- validation ------------------------------------------------------------------------
     def _principle(self, value: Any, macro: str) -> Principle:

@@ -47,6 +47,8 @@ class Stash:
 def protect(markdown: str, stash: Stash | None = None) -> tuple[str, Stash]:
     """Hide code and ``{#id}`` attribute lists behind line-preserving placeholders."""
     stash = stash or Stash()
+    if "`" not in markdown and "~~~" not in markdown and "{#" not in markdown:
+        return markdown, stash  # nothing to hide (most pages): skip the line-by-line pass
     out: list[str] = []
     block: list[str] = []
     fence: tuple[str, int] | None = None

@@ -34,6 +34,16 @@ def _formats(value: str) -> list[str]:
     return chosen
 
 
+def _jobs(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"--jobs needs a whole number from 1, not {value!r}")
+    return number
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="build_course.py",
@@ -49,7 +59,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", metavar="DIR", default=None, help="output folder (default: course/ in the project)")
     parser.add_argument("--root", metavar="DIR", default=str(ROOT),
                         help="the project folder holding mkdocs.yml, principles/ and docs/ (default: this repository)")
-    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+    parser.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                         help="PDFs laid out at once (default: one per CPU)")
     return parser.parse_args(argv)
 
