@@ -161,9 +161,8 @@ def write_page(path: Path, parts: list[str | Call], src_uri: str, macros: PageMa
 
 @dataclass(frozen=True)
 class Tagged:
-    """A value with a MkDocs YAML tag (``!ENV``, ``!relative``), kept as written."""
+    """A value with a MkDocs YAML tag (``!ENV``, ``!relative``), kept as written for MkDocs to resolve."""
 
-    tag: str
     node: yaml.Node
 
 
@@ -175,7 +174,7 @@ class _ConfigDumper(yaml.SafeDumper):
     """Writes mkdocs.yml back, tags included."""
 
 
-_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: Tagged("!" + suffix, node))
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: Tagged(node))
 _ConfigDumper.add_representer(Tagged, lambda dumper, value: value.node)  # the node as it was read
 
 
@@ -208,8 +207,8 @@ def make_trees(pages: int, work: Path) -> tuple[Path, Path]:
     shutil.copytree(ROOT / "macros", project / "macros", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "principles", project / "principles")
     for tree, woven in ((project, True), (baseline, False)):
-        (tree / "mkdocs.yml").write_text(yaml.dump(derived_config(pages, woven=woven), Dumper=_ConfigDumper, sort_keys=False),
-                                         encoding="utf-8")
+        config = yaml.dump(derived_config(pages, woven=woven), Dumper=_ConfigDumper, sort_keys=False)
+        (tree / "mkdocs.yml").write_text(config, encoding="utf-8")
 
     site = Site.load(project)
     ids = site.framework.ids

@@ -44,6 +44,8 @@ def _publish_course_packs(files: Files, config, site, sources) -> None:
 
     All the work is the engine's (macros/course.py); this only hands the files to MkDocs.
     """
+    if not (config.extra.get("course_packs") or {}).get("publish"):
+        return  # off (the default): don't even import the PDF and Word code, it costs every build
     from macros.course import Course, CourseError, PublishSettings
     from macros.diagnostics import ProblemsFound
 
