@@ -88,3 +88,60 @@
     });
   }
 })();
+
+/* Wide tables scroll sideways inside Material's .md-typeset__scrollwrap. A region that scrolls must
+ * be reachable by keyboard (WCAG 2.1.1), so each one that actually overflows becomes a focusable,
+ * named region; one that fits is left out of the tab order.
+ */
+(function () {
+  "use strict";
+
+  function label(wrap) {
+    var caption = wrap.querySelector("caption");
+    var previous = wrap.previousElementSibling;
+    var text = caption ? caption.textContent : (previous ? previous.textContent : "");
+    text = text.replace(/\s+/g, " ").trim();
+    if (text.length > 80) text = text.slice(0, 77) + "...";
+    return "Table" + (text ? ": " + text : "") + " (scrolls sideways)";
+  }
+
+  function markScrollableRegions() {
+    var wraps = document.querySelectorAll(".md-typeset__scrollwrap");
+    for (var i = 0; i < wraps.length; i++) {
+      var wrap = wraps[i];
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", label(wrap));
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    }
+  }
+
+  var pending = null;
+  function soon() {
+    if (pending) cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(markScrollableRegions);
+  }
+
+  document.addEventListener("DOMContentLoaded", soon);
+  window.addEventListener("load", markScrollableRegions);
+  window.addEventListener("resize", soon);
+  if (window.MutationObserver) {
+    new MutationObserver(function (records) {
+      for (var i = 0; i < records.length; i++) {
+        for (var j = 0; j < records[i].addedNodes.length; j++) {
+          var node = records[i].addedNodes[j];
+          if (node.nodeType === 1 && (node.classList.contains("md-typeset__scrollwrap") ||
+              node.querySelector && node.querySelector(".md-typeset__scrollwrap"))) {
+            soon();
+            return;
+          }
+        }
+      }
+    }).observe(document.documentElement, { childList: true, subtree: true });
+  }
+})();
