@@ -16,8 +16,8 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape, quoteattr
@@ -274,7 +274,7 @@ def scan_page(src_uri: str, text: str, site: SiteContext, settings: Settings, do
             minutes_at.append((expr.start, (list(expr.call.args) + list(expr.call.kwargs.values()))[0]))
         add_links(output, expr.start, line)
 
-    plain = _EXPRESSION_FREE(protected)
+    plain = _without_expressions(protected)
     for match in _INLINE_LINK.finditer(plain):
         add_links(match.group(0), match.start(), plain.count("\n", 0, match.start()) + 1)
     for match in _HREF.finditer(plain):
@@ -306,7 +306,7 @@ def scan_page(src_uri: str, text: str, site: SiteContext, settings: Settings, do
     return page, diagnostics
 
 
-def _EXPRESSION_FREE(text: str) -> str:
+def _without_expressions(text: str) -> str:
     """Text with ``{{ ... }}`` expressions blanked (their links are counted from their output)."""
     return _ANY_EXPRESSION.sub(_blank, text)
 
@@ -536,7 +536,7 @@ def module_overview_markdown(site: SiteContext, from_src: str) -> str:
     rows = [(s.title, s.anchor, s.minutes or 0, [site.framework.get(i) for i in s.principles])
             for s in module.sections]
     parts = [
-        f'<div class="module-overview" markdown>\n',
+        "<div class=\"module-overview\" markdown>\n",
         f"**Length:** {module.duration} minutes ({length})\n{{: .module-length }}\n",
         f"**By the end of this module you will be able to:**\n\n{objectives}\n",
         f"**Session plan**\n\n{render.session_plan(rows, from_src)}\n",

@@ -98,7 +98,7 @@ def desktop_reports(desktop: Guard, base_url: str, pages: list[str]) -> dict[str
 
 @pytest.fixture(scope="session")
 def phone_reports(browser: Browser, base_url: str, pages: list[str]) -> dict[int, dict[str, list[str]]]:
-    """Every page at 320 and 375 px: sideways scrolling and chip sizes; axe too at 375 px."""
+    """Every page at 320, 375 and 640 px: sideways scrolling and chip sizes; axe too at 375 px."""
     results: dict[int, dict[str, list[str]]] = {}
     for viewport in PHONES:
         guard = guarded_context(browser, viewport=viewport)

@@ -1,4 +1,4 @@
-"""Phone-sized screens (320 and 375 CSS px, also what 400% zoom gives a desktop reader).
+"""Phone-sized screens (320 and 375 CSS px, also what 400% zoom gives a desktop reader) and 200% zoom (640 px).
 
 Every page: no sideways scrolling, principle chips at least 24x24 px, and (at 375 px) axe.
 On a training module: the navigation drawer and the search open and close with the keyboard alone.
