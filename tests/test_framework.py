@@ -172,8 +172,15 @@ def test_every_code_used_in_the_engine_is_documented_and_sorted():
     assert list(CODES) == sorted(CODES)
 
 
-@pytest.mark.parametrize("module", ["framework", "strict_yaml", "diagnostics", "render", "weave",
-                                    "page_macros", "coverage", "settings", "site"])
+ENGINE_MODULES = sorted(p.stem for p in (ROOT / "macros").glob("*.py") if p.stem != "__init__")
+
+
+def test_the_engine_is_all_there():
+    assert {"framework", "strict_yaml", "diagnostics", "render", "weave", "page_macros", "coverage",
+            "settings", "site", "course"} <= set(ENGINE_MODULES)
+
+
+@pytest.mark.parametrize("module", ENGINE_MODULES)
 def test_engine_modules_import_nothing_from_mkdocs(module):
     code = (f"import sys; import macros.{module}; "
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material', 'mkdocs_macros')); "
