@@ -27,12 +27,11 @@ from typing import Any, BinaryIO
 import yaml
 
 from .coverage import _FRONT_MATTER, Module, PageScan
-from .course_html import (Element, add_writing_space, facilitator_notes, mark_links, open_out, prefix_ids, remove,
+from .course_html import (Element, PackError, add_writing_space, facilitator_notes, mark_links, open_out, prefix_ids, remove,
                           render_markdown, resolve_links, show_external_urls)
-from .course_docx import DocxError
 from .course_layout import AUDIENCE_LABELS, PackContext, PrintDocument, module_pack, programme_guide, \
     reflective_checklist
-from .course_pdf import PdfError
+from .course_settings import CourseError, PublishSettings
 from .diagnostics import Diagnostic, ProblemsFound
 from .page_macros import PageMacros
 from .site import Site
@@ -44,14 +43,6 @@ PROGRAMME_GUIDE = "programme-facilitator-guide.pdf"
 CHECKLIST = "reflective-checklist.pdf"
 #: Worker processes pay off from this many PDFs.
 POOL_FROM_PDFS = 2
-
-
-class CourseError(Exception):
-    """A mistake in how the packs were asked for (an unknown module, an unusable folder): one line."""
-
-
-#: What can go wrong while making one file, short of a bug: that file fails, the others go on.
-PACK_ERRORS = (PdfError, DocxError)
 
 
 # -- configuration and version ---------------------------------------------------------------------------
@@ -83,35 +74,6 @@ def read_site_config(root: Path, filename: str = "mkdocs.yml") -> SiteConfig:
         raise CourseError(f"{filename}: cannot read it ({' '.join(str(error).split())})") from None
     extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
     return SiteConfig(str(data.get("site_name") or SiteConfig.site_name), str(data.get("docs_dir") or "docs"), extra)
-
-
-@dataclass(frozen=True)
-class PublishSettings:
-    """``extra.course_packs`` in mkdocs.yml."""
-
-    publish: bool = False
-    """Build the packs with the site, under downloads/, and link them from each module page."""
-    folder: str = "downloads"
-    """Where the packs go in the built site."""
-
-    @classmethod
-    def from_extra(cls, extra: Mapping[str, Any]) -> PublishSettings:
-        """Validate the settings; raise CourseError naming the wrong field."""
-        raw = extra.get("course_packs")
-        if raw is None:
-            return cls()
-        if not isinstance(raw, dict):
-            raise CourseError("mkdocs.yml: extra.course_packs must be a mapping, for example `publish: true`")
-        unknown = sorted(set(raw) - {"publish", "folder"})
-        if unknown:
-            raise CourseError(f"mkdocs.yml: unknown field extra.course_packs.{unknown[0]}; use publish or folder")
-        publish = raw.get("publish", False)
-        if not isinstance(publish, bool):
-            raise CourseError(f"mkdocs.yml: extra.course_packs.publish must be true or false, not {publish!r}")
-        folder = raw.get("folder", "downloads")
-        if not isinstance(folder, str) or not folder.strip("/") or ".." in folder.split("/"):
-            raise CourseError("mkdocs.yml: extra.course_packs.folder must be a folder name inside the site")
-        return cls(publish, folder.strip("/"))
 
 
 @dataclass(frozen=True)
@@ -527,13 +489,13 @@ class Course:
                     try:
                         args = (spec, self.document(spec), self.site.docs_dir, self.allowed_roots, self.version.date)
                         started[spec.name] = pool.submit(_make, *args)
-                    except PACK_ERRORS as error:
+                    except PackError as error:
                         started[spec.name] = error
                 for spec in specs:  # the DOCX files, made here while the workers lay out the PDFs
                     if spec.name not in started:
                         try:
                             started[spec.name] = self.make(spec)
-                        except PACK_ERRORS as error:
+                        except PackError as error:
                             started[spec.name] = error
             for spec in specs:
                 began = time.perf_counter()
@@ -546,7 +508,7 @@ class Course:
                         result = job.result()
                     else:
                         result = job if isinstance(job, Made) else self.make(spec)
-                except PACK_ERRORS as error:
+                except PackError as error:
                     result = error
                 outcome = self._write(spec, result, out_dir, began)
                 (report.written if isinstance(outcome, Written) else report.failed).append(outcome)
@@ -584,7 +546,7 @@ class Course:
             for a, job in zip(args, jobs_of):
                 try:
                     made.append(job.result() if job is not None else _make(*a))
-                except PACK_ERRORS as error:
+                except PackError as error:
                     raise CourseError(f"{a[0].name}: {' '.join(str(error).split())}") from None
             return made
         finally:

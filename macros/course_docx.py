@@ -23,7 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .course_html import Element, Raw, heading_level
+from .course_html import Element, PackError, Raw, heading_level
 from .course_layout import PrintDocument
 
 FACILITATOR_STYLE = "Facilitator Note"
@@ -38,7 +38,7 @@ BLOCK_TAGS = frozenset({
 })
 
 
-class DocxError(Exception):
+class DocxError(PackError):
     """The DOCX could not be made; the message says why in one line."""
 
 

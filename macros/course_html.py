@@ -20,6 +20,10 @@ from html.parser import HTMLParser
 import markdown
 from markupsafe import escape
 
+
+class PackError(Exception):
+    """A pack file could not be made (PDF or DOCX); the message says why in one line."""
+
 #: MkDocs always loads these before the ones named in mkdocs.yml.
 MKDOCS_BUILTIN_EXTENSIONS: tuple[str, ...] = ("toc", "tables", "fenced_code")
 #: The extensions in mkdocs.yml (``markdown_extensions``); a test keeps the two lists in step.

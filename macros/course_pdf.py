@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .course_html import PackError
+
 ASSETS = Path(__file__).resolve().parent / "course_assets"
 STYLESHEET = ASSETS / "print.css"
 PDF_VARIANT = "pdf/ua-1"
 
 
-class PdfError(Exception):
+class PdfError(PackError):
     """The PDF could not be made; the message says why in one line."""
 
 

@@ -44,15 +44,15 @@ def _publish_course_packs(files: Files, config, site, sources) -> None:
 
     All the work is the engine's (macros/course.py); this only hands the files to MkDocs.
     """
-    if not (config.extra.get("course_packs") or {}).get("publish"):
-        return  # off (the default): don't even import the PDF and Word code, it costs every build
-    from macros.course import Course, CourseError, PublishSettings
+    from macros.course_settings import CourseError, PublishSettings
     from macros.diagnostics import ProblemsFound
 
     try:
         settings = PublishSettings.from_extra(config.extra)
         if not settings.publish:
-            return
+            return  # the default: the PDF and Word code is not even loaded
+        from macros.course import Course
+
         course = Course.for_site(site, programme=config.site_name, extra=config.extra, sources=sources)
         made = course.publishable()
     except CourseError as error:
