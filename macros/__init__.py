@@ -74,7 +74,7 @@ def define_env(env) -> None:
             try:
                 return site.macros(src_uri).call(name, args, kwargs)
             except MacroError as error:
-                line = (_jinja_line() or 0) + getattr(site, "line_offset", 0)
+                line = (_jinja_line() or 0) + (site.woven.line_offset if site.woven else 0)
                 report([Diagnostic(site.docs_prefix + src_uri, line, None, error.code, error.message)])
                 return ""
 
@@ -98,20 +98,19 @@ def on_pre_page_macros(env) -> None:
     known = set(env.macros) | set(env.variables) | set(env.filters) | set(env.env.globals)
     woven = site.weave(markdown, page.file.src_uri, known_names=known, line_offset=offset)
     report(woven.diagnostics)
-    site.woven, site.line_offset = woven, offset
+    site.woven = woven
     env.markdown = woven.text
     if not woven.needs_jinja:
         page.meta["render_macros"] = False
-        site.skipped_jinja = True
 
 
 def on_post_page_macros(env) -> None:
     """Put back the protected code and the rendered macro output."""
     site = site_for(env.conf)
-    woven = getattr(site, "woven", None)
+    woven = site.woven
     if woven is None:
         return
     env.markdown = woven.finish(env.markdown)
-    if getattr(site, "skipped_jinja", False):
+    if not woven.needs_jinja:
         env.page.meta.pop("render_macros", None)
-    site.woven, site.skipped_jinja, site.line_offset = None, False, 0
+    site.woven = None

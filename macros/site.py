@@ -33,6 +33,8 @@ class Site:
     settings: Settings
     context: SiteContext
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    woven: Woven | None = None
+    """The page being rendered now, between the glue's pre- and post-macro steps."""
 
     @classmethod
     def load(cls, root: Path, docs_dir: Path | None = None, help: Mapping[str, Any] | None = None) -> Site:

@@ -178,6 +178,8 @@ class Woven:
     stash: Stash
     needs_jinja: bool
     diagnostics: list[Diagnostic]
+    line_offset: int = 0
+    """Lines before the text in its source file (the front matter), for error messages."""
 
     def finish(self, rendered: str | None = None) -> str:
         """Restore placeholders in the final text (after Jinja, when it ran)."""
@@ -233,4 +235,4 @@ def weave(
     pieces.append(protected[last:])
     woven = "".join(pieces)
     needs_jinja = any(marker in woven for marker in JINJA_MARKERS)
-    return Woven(woven, stash, needs_jinja, diagnostics)
+    return Woven(woven, stash, needs_jinja, diagnostics, line_offset)
