@@ -182,6 +182,13 @@ def skip_link_problems(page: Page) -> list[str]:
     if not target["inContent"]:
         problems.append(f"the skip link target #{target_id} is not in the main content")
     page.keyboard.press("Enter")
+    # Following the link is asynchronous (hash change, scroll): Tab only once it has happened,
+    # or a busy machine presses Tab while focus is still on its way.
+    try:
+        page.wait_for_function("(id) => location.hash === '#' + id", arg=target_id, timeout=2_000)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    except PlaywrightTimeout:
+        problems.append(f"Enter on the skip link does not move to #{target_id}")
     page.keyboard.press("Tab")
     after = page.evaluate(
         """(id) => { const t = document.getElementById(id), a = document.activeElement;
