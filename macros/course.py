@@ -18,13 +18,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, BinaryIO
-
-import yaml
+from typing import Any
 
 from .coverage import _FRONT_MATTER, Module, PageScan
 from .course_html import (Element, PackError, add_writing_space, facilitator_notes, mark_links, open_out, prefix_ids, remove,
@@ -33,6 +30,9 @@ from .course_layout import AUDIENCE_LABELS, PackContext, PrintDocument, module_p
     reflective_checklist
 from .course_settings import CourseError, PublishSettings
 from .diagnostics import Diagnostic, ProblemsFound
+from .framework import PRINCIPLES_FOLDER, principle_of_page
+from .files import write_atomic, write_bytes_atomic
+from .project import read_project_config
 from .page_macros import PageMacros
 from .site import Site
 
@@ -45,37 +45,7 @@ CHECKLIST = "reflective-checklist.pdf"
 POOL_FROM_PDFS = 2
 
 
-# -- configuration and version ---------------------------------------------------------------------------
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without running its Python tags (``!!python/name:``) or ``!ENV``."""
-
-
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-_TolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
-@dataclass(frozen=True)
-class SiteConfig:
-    """What the packs need from mkdocs.yml: the site name, the docs folder and ``extra``."""
-
-    site_name: str = "Peer support for discharge"
-    docs_dir: str = "docs"
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-
-def read_site_config(root: Path, filename: str = "mkdocs.yml") -> SiteConfig:
-    """Read mkdocs.yml as data (no MkDocs needed); a missing file means the defaults."""
-    path = root / filename
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except FileNotFoundError:
-        return SiteConfig()
-    except (OSError, yaml.YAMLError) as error:
-        raise CourseError(f"{filename}: cannot read it ({' '.join(str(error).split())})") from None
-    extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
-    return SiteConfig(str(data.get("site_name") or SiteConfig.site_name), str(data.get("docs_dir") or "docs"), extra)
-
-
+# -- version ---------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Version:
     """The version printed on every pack: the same text for the same sources."""
@@ -115,38 +85,6 @@ def source_version(root: Path, source_dirs: Sequence[Path]) -> Version:
         return Version("unversioned")
     date = datetime.fromtimestamp(newest, tz=timezone.utc).replace(microsecond=0)
     return Version(f"sources of {date:%d %B %Y}".replace(" 0", " "), date)
-
-
-# -- atomic writes -----------------------------------------------------------------------------------------
-def _file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_atomic(path: Path, write: Callable[[BinaryIO], Any]) -> None:
-    """Write a file through ``write(handle)`` into a temporary file beside it, then rename it into place.
-
-    If anything fails, the temporary file is removed and the previous file at ``path`` (the last
-    good one) is left exactly as it was.
-    """
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, _file_mode())
-        os.replace(temporary, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write bytes atomically (see ``write_atomic``)."""
-    write_atomic(path, lambda handle: handle.write(data))
 
 
 def prepare_output(folder: Path) -> Path:
@@ -258,7 +196,7 @@ class Course:
     def load(cls, root: Path, version: Version | None = None) -> Course:
         """Read mkdocs.yml, load and scan the site; raise ProblemsFound or CourseError."""
         root = root.resolve()
-        config = read_site_config(root)
+        config = read_project_config(root)
         site = Site.load(root, root / config.docs_dir, help=config.extra.get("help") or {})
         sources = site.read_sources()
         site.scan(sources)
@@ -393,8 +331,8 @@ class Course:
         return sorted(scan.links) if scan else []
 
     def _anchors(self, pages: Sequence[ModulePage], title_id: Callable[[ModulePage], str]) -> dict[str, str]:
-        anchors = {f"principles/{p.id}.md": f"principle-{p.id}" for p in self.site.framework.principles}
-        anchors["principles/index.md"] = "pack-principles"
+        anchors = {p.src_uri: f"principle-{p.id}" for p in self.site.framework.principles}
+        anchors[f"{PRINCIPLES_FOLDER}/index.md"] = "pack-principles"
         anchors["help.md"] = "help"
         for page in pages:
             prefix = f"m{page.number}-"
@@ -408,8 +346,9 @@ class Course:
         scan = self.coverage.pages.get(path)
         if scan is not None:
             return scan.title
-        if path.startswith("principles/"):
-            principle = self.site.framework.get(Path(path).stem)
+        principle_id = principle_of_page(path)
+        if principle_id is not None:
+            principle = self.site.framework.get(principle_id)
             if principle is not None:
                 return f"Principle {principle.number}: {principle.title}"
         return None
@@ -618,6 +557,6 @@ def build_course(root: Path, out_dir: Path, *, modules: Sequence[str] = (), audi
 
 __all__ = [
     "AUDIENCES", "CHECKLIST", "FORMATS", "PROGRAMME_GUIDE", "BuildReport", "Course", "CourseError", "Failed",
-    "Made", "ModulePage", "PackSpec", "PublishSettings", "SiteConfig", "Version", "Written", "build_course",
-    "pack_name", "prepare_output", "read_site_config", "source_version", "write_atomic", "write_bytes_atomic",
+    "Made", "ModulePage", "PackSpec", "PublishSettings", "Version", "Written", "build_course",
+    "pack_name", "prepare_output", "source_version", "write_atomic", "write_bytes_atomic",
 ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 #: Every diagnostic code, with what it means. Sorted by code.
 CODES: dict[str, str] = {
+    "config.invalid": "mkdocs.yml cannot be read as YAML, or is not a mapping of settings.",
     "course.duplicate-module": "Two training pages give the same module number, so packs would clash.",
     "course.template-error": "A module page uses Jinja beyond our macros that the course packs cannot render.",
     "coverage.exempt-without-reason": "A no_principle() exemption with an empty reason.",

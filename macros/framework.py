@@ -15,13 +15,42 @@ from typing import Any
 
 import jsonschema
 
-from .diagnostics import Diagnostic, ProblemsFound, closest, did_you_mean
+from .diagnostics import Diagnostic, ProblemsFound, did_you_mean
 from .strict_yaml import YamlDocument, load_yaml
 
 #: The three supervision levels, in the order they are shown.
 LEVELS: tuple[str, ...] = ("individual", "team", "organisational")
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "principles" / "schema.json"
+
+
+#: The folder (under docs/) of the principle pages. ``principle_page`` and ``principle_of_page`` are the one
+#: place that knows the URL scheme: every link, backlink, coverage count and course-pack anchor goes through them.
+PRINCIPLES_FOLDER = "principles"
+
+
+def principle_page(principle_id: str) -> str:
+    """The docs-relative path of a principle's page: ``mutuality`` -> ``principles/mutuality.md``."""
+    return f"{PRINCIPLES_FOLDER}/{principle_id}.md"
+
+
+def principle_of_page(path: str) -> str | None:
+    """The principle id a docs-relative page path names, known or not; None for any other page.
+
+    Accepts the forms a link can take once resolved against its page: ``principles/mutuality.md``,
+    ``principles/mutuality/``, ``principles/mutuality/index.md`` and ``principles/mutuality.html``.
+    The overview (``principles/index.md``) is not a principle page.
+    """
+    folder, _, rest = path.partition("/")
+    if folder != PRINCIPLES_FOLDER or not rest:
+        return None
+    for suffix in ("/index.md", ".md", ".html", "/"):
+        if rest.endswith(suffix):
+            rest = rest[: -len(suffix)]
+            break
+    if not rest or "/" in rest or rest == "index":
+        return None
+    return rest
 
 
 @dataclass(frozen=True)
@@ -45,8 +74,8 @@ class Principle:
 
     @property
     def src_uri(self) -> str:
-        """The docs-relative path of the principle's generated page."""
-        return f"principles/{self.id}.md"
+        """The docs-relative path of the principle's page (see ``principle_page``)."""
+        return principle_page(self.id)
 
 
 @dataclass(frozen=True)
@@ -244,4 +273,5 @@ def load_framework(path: Path, display_path: str | None = None) -> Framework:
     return parse_framework(text, display)
 
 
-__all__ = ["LEVELS", "Framework", "Principle", "load_framework", "parse_framework", "closest"]
+__all__ = ["LEVELS", "PRINCIPLES_FOLDER", "Framework", "Principle", "load_framework", "parse_framework",
+           "principle_of_page", "principle_page"]
