@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .coverage import _FRONT_MATTER, Module, PageScan
+from .coverage import Module, PageScan, split_front_matter
 from .course_html import (Element, PackError, add_writing_space, facilitator_notes, mark_links, open_out, prefix_ids, remove,
                           render_markdown, resolve_links, show_external_urls)
 from .course_layout import AUDIENCE_LABELS, PackContext, PrintDocument, module_pack, programme_guide, \
@@ -278,9 +278,7 @@ class Course:
         if page.src_uri in self._pages:
             return self._pages[page.src_uri]
         text = self._source(page.src_uri)
-        match = _FRONT_MATTER.match(text)
-        offset = text[: match.end()].count("\n") if match else 0
-        body = text[match.end():] if match else text
+        _, body, offset = split_front_matter(text)
         site = self.site
         known = set(self.extra)
         woven = site.weave(body, page.src_uri, known_names=known, line_offset=offset)

@@ -62,14 +62,6 @@ class PrintDocument:
 
 
 # -- small pieces ----------------------------------------------------------------------------------------
-def length_text(minutes: int) -> str:
-    """150 -> '150 minutes (2 hours 30 minutes)'."""
-    hours, rest = divmod(minutes, 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}" if hours else "", f"{rest} minutes" if rest else ""]
-    spelled = " ".join(p for p in parts if p)
-    return f"{minutes} minutes" + (f" ({spelled})" if hours else "")
-
-
 def principle_card(principle: Principle, framework: Framework) -> Element:
     """One principle: its number, short title, the quoted statement and facets."""
     return E("section",
@@ -143,7 +135,7 @@ def contents(entries: Sequence[tuple[str, str, Sequence[tuple[str, str]]]]) -> E
 
 def session_plan(module: Module, framework: Framework) -> Element:
     """The session plan table, made by the same renderer as the site's module overview."""
-    rows = [(s.title, s.anchor, s.minutes or 0, [framework.get(i) for i in s.principles]) for s in module.sections]
+    rows = [(r.title, r.anchor, r.minutes, r.principles) for r in module.plan_rows(framework)]
     table = render_markdown(render.session_plan(rows, module.src_uri))
     mark_links(table, module.src_uri)
     for element in table.iter():
@@ -201,7 +193,7 @@ def module_pack(module: Module, content: Element, audience: str, links: Sequence
               E("p", kind, class_="cover__kind running-kind"),
               E("h1", title, class_="cover__title running-title", id="pack-title"),
               E("dl",
-                E("dt", "Length"), E("dd", length_text(module.duration)),
+                E("dt", "Length"), E("dd", render.length_text(module.duration)),
                 E("dt", "Principles"), E("dd", principle_list(principles)),
                 E("dt", "Version"), E("dd", ctx.version),
                 class_="cover__facts"),
@@ -260,7 +252,7 @@ def programme_guide(modules: Sequence[tuple[Module, Element, Sequence[str]]], ct
               E("h1", "The training programme", class_="cover__title running-title", id="pack-title"),
               E("dl",
                 E("dt", "Modules"), E("dd", str(len(modules))),
-                E("dt", "Length"), E("dd", length_text(total)),
+                E("dt", "Length"), E("dd", render.length_text(total)),
                 E("dt", "Version"), E("dd", ctx.version),
                 class_="cover__facts"),
               help_pointer(),
@@ -275,7 +267,7 @@ def programme_guide(modules: Sequence[tuple[Module, Element, Sequence[str]]], ct
         principles = _module_principles(module, links, fw)
         block.append(
             E("h1", module_title(module), id=f"{prefix}title", class_="module__title running-title"),
-            E("dl", E("dt", "Length"), E("dd", length_text(module.duration)),
+            E("dl", E("dt", "Length"), E("dd", render.length_text(module.duration)),
               E("dt", "Principles"), E("dd", principle_list(principles)), class_="module__facts"),
             E("h2", "Session plan", id=f"{prefix}plan"),
             E("p", "By the end of this module you will be able to:"),
@@ -359,6 +351,6 @@ def reflective_checklist(ctx: PackContext, write_lines: int = 9) -> PrintDocumen
 
 
 __all__ = [
-    "AUDIENCE_LABELS", "PackContext", "PrintDocument", "length_text", "module_pack", "module_title",
+    "AUDIENCE_LABELS", "PackContext", "PrintDocument", "module_pack", "module_title",
     "principle_card", "programme_guide", "reflective_checklist", "session_plan",
 ]

@@ -26,7 +26,7 @@ from markdown.extensions.toc import slugify, unique
 
 from . import render
 from .diagnostics import Diagnostic
-from .framework import LEVELS, Framework
+from .framework import LEVELS, Framework, Principle
 from .page_macros import SUMMARY_MACROS, PageMacros, SiteContext
 from .settings import Settings
 from .strict_yaml import load_yaml
@@ -60,6 +60,16 @@ class Section:
 
 
 @dataclass(frozen=True)
+class PlanRow:
+    """One row of a module's session plan: a section, its minutes and the principles it links."""
+
+    title: str
+    anchor: str
+    minutes: int
+    principles: tuple[Principle, ...]
+
+
+@dataclass(frozen=True)
 class Module:
     """A training module page's front matter and timed sections."""
 
@@ -70,6 +80,11 @@ class Module:
     duration: int
     objectives: tuple[str, ...]
     sections: tuple[Section, ...]
+
+    def plan_rows(self, framework: Framework) -> list[PlanRow]:
+        """The session plan: one row per section (the site's overview and the course packs share it)."""
+        return [PlanRow(s.title, s.anchor, s.minutes or 0, tuple(framework.get(i) for i in s.principles))
+                for s in self.sections]
 
 
 @dataclass
@@ -157,6 +172,14 @@ class Coverage:
 
 
 # -- scanning -------------------------------------------------------------------------------------
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """(front matter YAML or None, the body after it, the number of lines before the body)."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None, text, 0
+    return match.group(1), text[match.end():], match.group(0).count("\n")
+
+
 def _front_matter(text: str, path: str, diagnostics: list[Diagnostic]) -> tuple[dict[str, Any], str, dict]:
     """Front matter as data (with positions), and the text with it blanked out line for line."""
     match = _FRONT_MATTER.match(text)
@@ -529,15 +552,11 @@ def module_overview_markdown(site: SiteContext, from_src: str) -> str:
         raise MacroError("macros.bad-arguments",
                          "module_overview() works only on a training module page with module, title, "
                          "duration and objectives in its front matter")
-    hours, minutes = divmod(module.duration, 60)
-    length = " ".join(x for x in (f"{hours} hour{'s' if hours != 1 else ''}" if hours else "",
-                                  f"{minutes} minutes" if minutes else "") if x)
     objectives = "\n".join(f"- {render.text(o)}" for o in module.objectives)
-    rows = [(s.title, s.anchor, s.minutes or 0, [site.framework.get(i) for i in s.principles])
-            for s in module.sections]
+    rows = [(r.title, r.anchor, r.minutes, r.principles) for r in module.plan_rows(site.framework)]
     parts = [
         "<div class=\"module-overview\" markdown>\n",
-        f"**Length:** {module.duration} minutes ({length})\n{{: .module-length }}\n",
+        f"**Length:** {render.length_text(module.duration)}\n{{: .module-length }}\n",
         f"**By the end of this module you will be able to:**\n\n{objectives}\n",
         f"**Session plan**\n\n{render.session_plan(rows, from_src)}\n",
     ]

@@ -112,6 +112,14 @@ def duration(minutes: int) -> str:
     return f'<p class="section-duration" data-minutes="{minutes}">Time: {minutes} {unit}</p>'
 
 
+def length_text(minutes: int) -> str:
+    """150 -> '150 minutes (2 hours 30 minutes)'; 45 -> '45 minutes'."""
+    hours, rest = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}" if hours else "", f"{rest} minutes" if rest else ""]
+    spelled = " ".join(p for p in parts if p)
+    return f"{minutes} minutes" + (f" ({spelled})" if hours else "")
+
+
 def exemption(reason: str) -> str:
     """The visible note on a section deliberately not linked to a principle."""
     return f'<p class="principle-exempt">Housekeeping, not linked to a principle: {text(reason)}</p>'
@@ -220,6 +228,6 @@ def help_lines(lines: Sequence[dict], intro: str | None = None) -> str:
 
 __all__ = [
     "LEVELS", "attribution", "checklist", "duration", "exemption", "framework_diagram", "help_lines",
-    "link", "principle_card", "principle_chips", "principle_link", "principles_overview", "prompts",
+    "length_text", "link", "principle_card", "principle_chips", "principle_link", "principles_overview", "prompts",
     "rel", "session_plan", "text",
 ]
