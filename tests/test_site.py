@@ -149,8 +149,8 @@ def test_macro_error_inside_jinja_logic_still_names_the_line(make_site):
     result = site.build()
     assert result.returncode != 0
     assert ('docs/guide.md:4: unknown principle id "nope" in principle_link(); valid values are: "relationships", '
-            '"mutuality", "experiential-knowledge", "leadership-choice-control", "strengths-connections" '
-            '[principles.unknown-id]') in result.stderr
+            '"mutuality", "experiential-knowledge", "leadership-choice-control", "strengths-connections", '
+            '"diversity" [principles.unknown-id]') in result.stderr
 
 
 def test_undefined_variable_fails_the_build(make_site):

@@ -7,11 +7,12 @@ warning or off.
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic
-from ..framework import LEVELS
+from ..framework import LEVELS, Framework
 from .model import Coverage, Module, PageScan
 
 
-def check_module(page: PageScan, meta: dict, meta_lines: dict, diagnostics: list[Diagnostic]) -> Module | None:
+def check_module(page: PageScan, meta: dict, meta_lines: dict, diagnostics: list[Diagnostic],
+                 framework: Framework) -> Module | None:
     """Check a module's front matter and timings; build the Module."""
     problems = []
 
@@ -27,6 +28,23 @@ def check_module(page: PageScan, meta: dict, meta_lines: dict, diagnostics: list
         bad("duration", f"duration must be the module's total length in whole minutes (not {duration!r})")
     if not isinstance(objectives, list) or not objectives or not all(isinstance(o, str) and o.strip() for o in objectives):
         bad("objectives", "objectives must be a list of learning objectives, one per line starting with '- '")
+    focus = meta.get("focus", [])
+    if not isinstance(focus, list) or not 1 <= len(focus) <= 3 or not all(isinstance(f, str) for f in focus):
+        if "focus" in meta:
+            bad("focus", "focus must be a list of one to three principle ids, for example focus: [mutuality]")
+        focus = []
+    else:
+        for item in focus:
+            if framework.get(item) is None:
+                problems.append(Diagnostic(page.path, meta_lines.get("focus", 1), None, "principles.unknown-id",
+                                           f'unknown principle id "{item}" in focus; {framework.suggest(item)}'))
+    lists = {}
+    for key in ("materials", "key_points"):
+        value = meta.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            bad(key, f"{key} must be a list of short lines, each starting with '- '")
+            value = []
+        lists[key] = tuple(v.strip() for v in value)
     for section in page.sections:
         if section.minutes is None:
             problems.append(Diagnostic(page.path, section.line, None, "modules.missing-duration",
@@ -41,7 +59,9 @@ def check_module(page: PageScan, meta: dict, meta_lines: dict, diagnostics: list
             f"module {number} lasts {duration} minutes in its front matter, but its sections add up to "
             f"{total} minutes; change the total or the sections' durations"))
     return Module(page.path, page.src_uri, number, title.strip(), duration,
-                  tuple(o.strip() for o in objectives), tuple(page.sections))
+                  tuple(o.strip() for o in objectives), tuple(page.sections),
+                  tuple(f for f in focus if framework.get(f)), lists["materials"], lists["key_points"],
+                  meta_lines.get("module", 1))
 
 
 def rule_diagnostics(coverage: Coverage, docs_prefix: str = "docs/") -> list[Diagnostic]:
