@@ -9,21 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+from macros.project import read_project_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = (ROOT / "principles" / "principles.yaml").read_text(encoding="utf-8")
 
 
-class _AnyTagLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, ignoring tags such as !ENV."""
-
-
-_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def mkdocs_config() -> dict:
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+    return dict(read_project_config(ROOT).data)
 
 
 def visible(html: str) -> str:
