@@ -1,12 +1,17 @@
 """mkdocs-macros glue: registers the principle macros and weaves each page.
 
-Thin on purpose. Everything real lives in the engine modules beside this file (``framework``,
-``weave``, ``page_macros``, ``coverage``, ``site``), which import nothing from MkDocs, so that
-scripts can use them and a future site generator only needs new glue. Nothing from MkDocs is
-imported at module level here either, so ``import macros.framework`` stays MkDocs-free.
+Thin on purpose. Everything real lives in the engine modules and packages beside this file
+(``framework``, ``weave``, ``page_macros``, ``coverage``, ``site``, ``course``), which import nothing
+from MkDocs, so that scripts can use them and a future site generator only needs new glue. Nothing
+from MkDocs is imported at module level here either, so ``import macros.framework`` stays MkDocs-free.
 
-mkdocs-macros imports this package once per process; all build state lives on the MkDocs
-config object of the current build (see ``site_for``), never in module globals.
+mkdocs-macros imports this package once per process; all build state lives on the engine's ``Site``,
+kept on the config object of the current build (see ``site_for``), never in module globals.
+
+The gate does not depend on logging: every error-severity diagnostic is counted on the ``Site``
+and the hook (``overrides/hooks/principles.py``) fails the build on them itself, so ``mkdocs build
+-q`` or ``--no-strict`` cannot switch it off (MkDocs' ``-q`` hides warnings before strict mode
+counts them: mkdocs/mkdocs#4126). Errors are also logged at ERROR level, so ``-q`` still shows them.
 """
 
 from __future__ import annotations
@@ -20,34 +25,39 @@ log = logging.getLogger("mkdocs.plugins.principles")
 _ATTR = "_principles_site"
 
 
+def _plugin_error(message: str) -> Exception:
+    """The site generator's own 'this build failed' error (a plain RuntimeError without MkDocs)."""
+    try:
+        from mkdocs.exceptions import PluginError
+    except ImportError:  # another site generator
+        return RuntimeError(message)
+    return PluginError(message)
+
+
 def site_for(config: Any):
     """The engine's Site for this build, created on first use and kept on the config object."""
     site = getattr(config, _ATTR, None)
     if site is None:
         from .diagnostics import ProblemsFound
-        from .site import Site
-
         from .project import read_project_config
+        from .site import Site
 
         config_file = Path(config["config_file_path"] or "mkdocs.yml").resolve()
         root = config_file.parent
         try:
             site = Site.load(root, Path(config["docs_dir"]), config=read_project_config(root, config_file.name))
         except ProblemsFound as error:
-            from mkdocs.exceptions import PluginError
-
-            raise PluginError("The principles could not be loaded:\n" + error.report()) from None
+            raise _plugin_error("The principles could not be loaded:\n" + error.report()) from None
         setattr(config, _ATTR, site)
     return site
 
 
-def report(diagnostics, severity=lambda d: "error") -> None:
-    """Log diagnostics: errors as warnings (strict mode fails on them), the rest as info."""
-    for d in diagnostics:
-        level = severity(d)
-        if level == "error":
-            log.warning(d.format())
-        elif level == "warning":
+def report(site, diagnostics) -> None:
+    """Show diagnostics once each: errors at ERROR level (counted on the Site for the gate), warnings as info."""
+    for severity, d in site.note(diagnostics):
+        if severity == "error":
+            log.error(d.format())
+        else:
             log.info("warning: %s", d.format())
 
 
@@ -77,8 +87,8 @@ def define_env(env) -> None:
                 return site.macros(src_uri).call(name, args, kwargs)
             except MacroError as error:
                 line = (_jinja_line() or 0) + (site.woven.line_offset if site.woven else 0)
-                report([Diagnostic(site.docs_prefix + src_uri, line, None, error.code, error.message)])
-                return ""
+                report(site, [Diagnostic(site.docs_prefix + src_uri, line, None, error.code, error.message)])
+                return error.output
 
         macro.__name__ = name
         macro.__doc__ = getattr(PageMacros, name).__doc__
@@ -99,7 +109,7 @@ def on_pre_page_macros(env) -> None:
     offset = raw[: len(raw) - len(markdown)].count("\n") if raw.endswith(markdown) else 0
     known = set(env.macros) | set(env.variables) | set(env.filters) | set(env.env.globals)
     woven = site.weave(markdown, page.file.src_uri, known_names=known, line_offset=offset)
-    report(woven.diagnostics)
+    report(site, woven.diagnostics)
     site.woven = woven
     env.markdown = woven.text
     if not woven.needs_jinja:

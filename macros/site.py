@@ -69,6 +69,10 @@ class Site:
     """The page being rendered now, between the glue's pre- and post-macro steps."""
     config: ProjectConfig = field(default_factory=ProjectConfig, repr=False)
     """mkdocs.yml as data: ``extra`` variables, Markdown extensions, excluded pages."""
+    reported: set[Diagnostic] = field(default_factory=set, repr=False)
+    """Every diagnostic the glue has shown in this build (each is shown once)."""
+    errors: list[Diagnostic] = field(default_factory=list, repr=False)
+    """The error-severity diagnostics of this build: the glue fails the build on them itself."""
     _markdown: SiteMarkdown | None = field(default=None, repr=False)
 
     @classmethod
@@ -82,6 +86,7 @@ class Site:
         framework = settings = help = None
         try:
             config = config or read_project_config(root)
+            problems += config.problems()
             help = parse_help(config.extra.get("help"), config.filename, config.line_of)
         except ProblemsFound as error:
             problems += error.diagnostics
@@ -131,6 +136,19 @@ class Site:
         if problems:
             raise ProblemsFound(problems)
         return sources
+
+    def note(self, diagnostics) -> list[tuple[str, Diagnostic]]:
+        """Record diagnostics for this build: each once, errors kept for the gate; return (severity, d) to show."""
+        shown = []
+        for d in sorted(set(diagnostics) - self.reported):
+            self.reported.add(d)
+            severity = self.settings.severity(d.code)
+            if severity == "off":
+                continue
+            if severity == "error":
+                self.errors.append(d)
+            shown.append((severity, d))
+        return shown
 
     def excluded_pages(self):
         """A test for docs-relative paths that MkDocs leaves out of the build (gitignore-style patterns)."""

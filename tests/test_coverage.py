@@ -235,7 +235,7 @@ def test_cli_junit_report(coverage_site):
 def test_build_fails_on_the_same_violations_and_passes_once_linked(coverage_site):
     failed = coverage_site.build()
     assert failed.returncode == 1
-    lines = [l.split("-  ", 1)[1] for l in failed.stderr.splitlines() if l.startswith("WARNING")]
+    lines = [l.split("-  ", 1)[1] for l in failed.stderr.splitlines() if l.startswith("ERROR") and "[" in l]
     assert lines == ['docs/training/03-mutuality.md:9: section "Listening and sharing" is not linked to any principle '
                      "[coverage.unlinked-section]"]
     page = coverage_site.root / "docs/training/03-mutuality.md"
@@ -253,7 +253,7 @@ def test_build_lists_every_violation(make_site):
     site = make_site({"docs/training/a.md": "# A\n\n## One\n\nx\n\n## Two\n\ny\n",
                       "docs/training/b.md": "# B\n\n## Three\n\n{{ principles(\"mutuality\") }}\n"}, taught=False)
     result = site.build()
-    warnings = [l.split("-  ", 1)[1] for l in result.stderr.splitlines() if l.startswith("WARNING")]
+    warnings = [l.split("-  ", 1)[1] for l in result.stderr.splitlines() if l.startswith("ERROR") and "[" in l]
     assert warnings[:2] == [
         'docs/training/a.md:3: section "One" is not linked to any principle [coverage.unlinked-section]',
         'docs/training/a.md:7: section "Two" is not linked to any principle [coverage.unlinked-section]']
