@@ -213,7 +213,7 @@ def make_trees(pages: int, work: Path) -> tuple[Path, Path]:
     ids = site.framework.ids
     settings = site.settings
     pages_parts = {training_path(n): training_page(n, ids) for n in range(1, pages + 1)}
-    pages_parts.update({settings.supervision[level]: supervision_page(level, ids) for level in settings.supervision})
+    pages_parts.update({settings.supervision[level]: supervision_page(level, site.framework.linkable_ids) for level in settings.supervision})
     for src_uri, parts in pages_parts.items():
         write_page(project / "docs" / src_uri, parts, src_uri, None)
         write_page(baseline / "docs" / src_uri, parts, src_uri, site.macros(src_uri))

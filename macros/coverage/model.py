@@ -69,6 +69,8 @@ class Module:
     """The facilitator-facing summary, from ``key_points:``."""
     line: int = 1
     """The line of ``module:`` in the page's front matter."""
+    objective_lines: tuple[int, ...] = ()
+    """The line of each objective in the page's front matter."""
 
     @property
     def breaks(self) -> tuple[Section, ...]:

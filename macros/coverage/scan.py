@@ -264,11 +264,12 @@ def _front_matter(text: str, path: str, diagnostics: list[Diagnostic]) -> tuple[
     if yaml_text is None:
         return {}, text, {}, 0
     doc, problems = load_yaml(yaml_text, path)
-    positions: dict[str, int] = {}
+    positions: dict = {}
     data: dict[str, Any] = {}
     if doc is not None and isinstance(doc.data, dict):
         data = doc.data
-        positions = {k[0]: doc.values[k].line + 1 for k in doc.values if len(k) == 1}
+        # top-level keys by name, nested values by path: ("objectives", 2)
+        positions = {(k[0] if len(k) == 1 else k): doc.values[k].line + 1 for k in doc.values if k}
     elif doc is not None and doc.data is not None:
         diagnostics.append(Diagnostic(path, 2, None, "modules.bad-front-matter",
                                       "front matter must be a mapping of fields such as title: and module:"))
