@@ -216,7 +216,10 @@ class PageMacros:
     def coverage_matrix(self) -> str:
         """The principle x module table of linked sections."""
         coverage = self.site.coverage
-        return render.coverage_matrix(self.site.framework, coverage.training_sections, self.src_uri) if coverage else ""
+        if coverage is None:
+            return ""
+        focus = {m.src_uri: m.focus for m in coverage.modules}
+        return render.coverage_matrix(self.site.framework, coverage.training_sections, self.src_uri, focus)
 
     def coverage_exemptions(self) -> str:
         """Every exempt training section with its reason."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -164,7 +164,8 @@ def framework_diagram(framework: Framework) -> str:
     """
     n = len(framework.principles)
     size, centre, radius, box_w, box_h = 720, 360, 250, 220, 96
-    parts = []
+    # the theme runs through every principle: a dashed ring through all the boxes, drawn beneath them
+    parts = [f'<circle cx="{centre}" cy="{centre}" r="{radius}" class="fw-ring"/>']
     for i, p in enumerate(framework.principles):
         angle = -math.pi / 2 + 2 * math.pi * i / n
         x, y = centre + radius * math.cos(angle), centre + radius * math.sin(angle)
@@ -185,8 +186,8 @@ def framework_diagram(framework: Framework) -> str:
         f'<tspan x="{centre}" dy="{0 if j == 0 else 22}">{escape(w)}</tspan>' for j, w in enumerate(centre_words)
     )
     description = (
-        f"{n} principles arranged in a circle around the theme that runs through all of them: "
-        f"{framework.cross_cutting_title}. "
+        f"{n} principles arranged in a circle around the theme that runs through all of them, shown at the "
+        f"centre and as a ring through every principle: {framework.cross_cutting_title}. "
         + " ".join(f"{p.number}. {p.title}." for p in framework.principles)
     )
     svg = (
@@ -246,8 +247,14 @@ def module_overview(module: Module, framework: Framework, from_src: str,
     return "\n".join(parts)
 
 
-def coverage_matrix(framework: Framework, sections: Sequence[Section], from_src: str) -> str:
-    """The principle x training page heat table of linked sections, with counts as text."""
+def coverage_matrix(framework: Framework, sections: Sequence[Section], from_src: str,
+                    focus: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The principle x training page heat table of linked sections, with counts as text.
+
+    ``focus`` maps a page to the ids its module focuses on: those cells say "focus" in words, so a
+    reader can tell a module built around a principle from passing links to it.
+    """
+    focus = focus or {}
     pages = sorted({(s.src_uri, s.page) for s in sections})
     header = "| Principle | " + " | ".join(f"[{text(title)}]({rel(src, from_src)})" for src, title in pages) + " | Total |"
     lines = [header, "| --- | " + " | ".join("---:" for _ in pages) + " | ---: |"]
@@ -256,7 +263,10 @@ def coverage_matrix(framework: Framework, sections: Sequence[Section], from_src:
         cells = []
         for src, _ in pages:
             n = sum(1 for s in taught if s.src_uri == src)
-            cells.append(f'<span class="heat heat-{min(n, 3)}">{n}</span>')
+            if p.id in focus.get(src, ()):
+                cells.append(f'<span class="heat heat-{min(n, 3)} heat-focus">{n}<span class="heat__focus"> focus</span></span>')
+            else:
+                cells.append(f'<span class="heat heat-{min(n, 3)}">{n}</span>')
         lines.append(f"| {link(p, from_src, label=p.label)} | " + " | ".join(cells) + f" | {len(taught)} |")
     return '<div class="coverage-matrix" markdown>\n\n' + "\n".join(lines) + "\n\n</div>"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -170,6 +172,13 @@ EXPECTED_TEXT = """\
 docs/training/03-mutuality.md:9: section "Listening and sharing" is not linked to any principle [coverage.unlinked-section]
 Exempt sections (1):
   docs/training/03-mutuality.md:5: section "Welcome" is exempt: Welcome, timings and breaks
+By principle:
+  relationships: focus of no module; linked in 1 training section; supervision: individual, team, organisational; 0 handbook pages
+  mutuality: focus of no module; linked in 1 training section; supervision: individual, team, organisational; 0 handbook pages
+  experiential-knowledge: focus of no module; linked in 1 training section; supervision: individual, team, organisational; 0 handbook pages
+  leadership-choice-control: focus of no module; linked in 1 training section; supervision: individual, team, organisational; 0 handbook pages
+  strengths-connections: focus of no module; linked in 1 training section; supervision: individual, team, organisational; 0 handbook pages
+  diversity (the theme): focus of no module; linked in 0 training sections; supervision: individual, team, organisational; 0 handbook pages
 4 training sections in 2 pages: 2 linked, 1 exempt, 1 unlinked; 1 violation, 0 warnings.
 """
 
@@ -190,13 +199,13 @@ def test_cli_json_report(coverage_site, tmp_path):
     assert data["sections"] == [
         {"path": "docs/training/01-basics.md", "line": 3, "title": "All of them", "page": "Module 1",
          "principles": ["relationships", "experiential-knowledge", "leadership-choice-control", "strengths-connections"],
-         "exempt": None},
+         "exempt": None, "kind": "session", "minutes": None},
         {"path": "docs/training/03-mutuality.md", "line": 5, "title": "Welcome", "page": "Module 3: Mutuality",
-         "principles": [], "exempt": "Welcome, timings and breaks"},
+         "principles": [], "exempt": "Welcome, timings and breaks", "kind": "session", "minutes": None},
         {"path": "docs/training/03-mutuality.md", "line": 9, "title": "Listening and sharing", "page": "Module 3: Mutuality",
-         "principles": [], "exempt": None},
+         "principles": [], "exempt": None, "kind": "session", "minutes": None},
         {"path": "docs/training/03-mutuality.md", "line": 21, "title": "Giving and receiving", "page": "Module 3: Mutuality",
-         "principles": ["mutuality"], "exempt": None},
+         "principles": ["mutuality"], "exempt": None, "kind": "session", "minutes": None},
     ]
     assert data["principles"]["mutuality"]["training"] == [
         {"path": "docs/training/03-mutuality.md", "line": 21, "title": "Giving and receiving"}]
@@ -211,10 +220,12 @@ def test_cli_json_report(coverage_site, tmp_path):
 def test_cli_github_report(coverage_site):
     result = coverage_site.check("--format", "github")
     assert result.returncode == 1
+    reach = [line for line in EXPECTED_TEXT.splitlines() if line.startswith("  ") and "focus of" in line]
     assert result.stdout.splitlines() == [
         '::error file=docs/training/03-mutuality.md,line=9::section "Listening and sharing" is not linked to any '
         "principle [coverage.unlinked-section]",
         "::notice file=docs/training/03-mutuality.md,line=5::section 'Welcome' is exempt: Welcome, timings and breaks",
+        *[f"::notice file=principles/principles.yaml,line={p.line}::{line.strip()}" for p, line in zip(FW.linkable, reach)],
         "4 training sections in 2 pages: 2 linked, 1 exempt, 1 unlinked; 1 violation, 0 warnings.",
     ]
 
@@ -224,7 +235,7 @@ def test_cli_junit_report(coverage_site):
     assert result.returncode == 1
     suite = ET.fromstring(result.stdout).find("testsuite")
     cases = suite.findall("testcase")
-    assert suite.get("tests") == str(len(cases)) == str(4 + 5 + 5 * 3)
+    assert suite.get("tests") == str(len(cases)) == str(4 + 5 + 5 * 3 + 6)  # sections, rules, reach of each principle
     assert suite.get("failures") == "1"
     failed = [c for c in cases if c.find("failure") is not None]
     assert [(c.get("classname"), c.get("name")) for c in failed] == [
@@ -289,3 +300,19 @@ def test_coverage_page_matrix_and_exemptions(coverage_site):
     row = re.search(r'(?s)<tr>\s*<td><a href="../principles/mutuality/">2\. Mutuality and reciprocity</a></td>(.*?)</tr>', html)
     assert re.findall(r'class="heat heat-\d">(\d+)<', row.group(1)) == ["0", "2"]
     assert "Welcome, timings and breaks" in html
+
+
+def test_the_json_report_matches_its_documented_schema(coverage_site):
+    import jsonschema
+
+    from macros.coverage.reports import REPORT_SCHEMA
+
+    schema = json.loads((ROOT / REPORT_SCHEMA).read_text(encoding="utf-8"))
+    real = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_coverage.py"), "--format", "json"],
+                          cwd=ROOT, capture_output=True, text=True)
+    for report in (json.loads(coverage_site.check("--format", "json").stdout), json.loads(real.stdout)):
+        jsonschema.validate(report, schema)
+    broken = json.loads(real.stdout)
+    broken["sections"][0]["kind"] = "lunch"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
