@@ -1,7 +1,9 @@
-"""MkDocs hooks: scan the sources for principle coverage, generate the principle pages, fail the build.
+"""MkDocs hooks: scan the sources for principle coverage, publish the course packs, fail the build.
 
 Thin glue over the engine in ``macros/``. The rule itself lives in ``macros/coverage.py`` and is
-the same function that ``scripts/check_coverage.py`` runs.
+the same function that ``scripts/check_coverage.py`` runs. The principle pages are committed stubs
+(docs/principles/<id>.md) that the scan keeps in step with principles.yaml, not generated here:
+Zensical runs no hooks, and both engines must build the same pages.
 """
 
 from __future__ import annotations
@@ -24,16 +26,11 @@ def on_config(config):
 
 
 def on_files(files: Files, config):
-    """Scan every page for coverage (one pass over the sources), then add the generated principle pages."""
+    """Scan every page for coverage and the principle pages' stubs (one pass over the sources)."""
     site = site_for(config)
     sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
     coverage = site.scan(sources)
     report(coverage.diagnostics, coverage.severity)
-    for src_uri, content in site.principle_pages().items():
-        if files.get_file_from_path(src_uri) is not None:
-            raise PluginError(f"{site.docs_prefix}{src_uri}: principle pages are generated from "
-                              f"principles/principles.yaml; delete this hand-written copy so it cannot drift")
-        files.append(File.generated(config, src_uri, content=content))
     _publish_course_packs(files, config, site, sources)
     return files
 
