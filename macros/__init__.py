@@ -31,11 +31,11 @@ def is_zensical(config: Any) -> bool:
     return isinstance(config, dict)
 
 
-def project_root(config: Any) -> Path:
-    """The project folder, from whichever key the engine provides."""
-    if config.get("root_dir"):  # Zensical
-        return Path(config["root_dir"]).resolve()
-    return Path(config["config_file_path"] or "mkdocs.yml").resolve().parent  # MkDocs
+def project_config_file(config: Any) -> Path:
+    """The project's mkdocs.yml, from whichever key the engine provides."""
+    if config.get("root_dir"):  # Zensical gives the folder it read mkdocs.yml from
+        return Path(config["root_dir"]).resolve() / "mkdocs.yml"
+    return Path(config["config_file_path"] or "mkdocs.yml").resolve()  # MkDocs
 
 
 def site_for(config: Any):
@@ -43,12 +43,13 @@ def site_for(config: Any):
     site = config.get(_ATTR)
     if site is None:
         from .diagnostics import ProblemsFound
+        from .project import read_project_config
         from .site import Site
 
-        root = project_root(config)
-        help_config = (config.get("extra") or {}).get("help") or {}
+        config_file = project_config_file(config)
+        root = config_file.parent
         try:
-            site = Site.load(root, root / config["docs_dir"], help=help_config)
+            site = Site.load(root, root / config["docs_dir"], config=read_project_config(root, config_file.name))
             if is_zensical(config):
                 _zensical_checks(site, config)
         except ProblemsFound as error:

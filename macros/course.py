@@ -189,7 +189,7 @@ class Course:
         self.version = version
         self.extra = dict(extra or {})
         self.sources = dict(sources) if sources is not None else None
-        self.context = PackContext(site.framework, programme, version.label, dict(site.context.help))
+        self.context = PackContext(site.framework, programme, version.label, site.help)
         self._pages: dict[str, tuple[Element, list[Diagnostic]]] = {}
 
     @classmethod
@@ -197,7 +197,7 @@ class Course:
         """Read mkdocs.yml, load and scan the site; raise ProblemsFound or CourseError."""
         root = root.resolve()
         config = read_project_config(root)
-        site = Site.load(root, root / config.docs_dir, help=config.extra.get("help") or {})
+        site = Site.load(root, root / config.docs_dir, config=config)
         sources = site.read_sources()
         site.scan(sources)
         version = version or source_version(root, [site.docs_dir, root / "principles"])

@@ -1,7 +1,9 @@
-"""The site as the engine sees it: load the sources, scan them, make the principle pages.
+"""The site as the engine sees it: one build's state, its sources, its coverage and its principle pages.
 
-``Site`` is created once per build (never stored at module level), by the MkDocs glue or by a
-script. It holds the framework, the coverage settings and, after ``scan``, the coverage.
+``Site`` is created once per build (never stored at module level), by the site generator's glue
+or by a script, and is the only place build state lives: the framework, the coverage settings,
+the help lines, the coverage once scanned, the published course-pack downloads, the cache of
+rendered chips, and the page being woven between the glue's two macro steps.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from . import render
 from .coverage import Coverage, scan_site
 from .diagnostics import Diagnostic, ProblemsFound
 from .framework import LEVELS, PRINCIPLES_FOLDER, Framework, Principle, load_framework, principle_of_page
-from .page_macros import PageMacros, SiteContext
+from .help import HelpSettings, parse_help
+from .page_macros import PageMacros
+from .project import ProjectConfig, read_project_config
 from .settings import Settings, load_settings
 from .weave import Woven, weave
 
@@ -26,23 +30,37 @@ SETTINGS_FILE = "principles/coverage.yaml"
 
 @dataclass
 class Site:
-    """One build's view of the project: framework, settings, coverage and macro context."""
+    """One build's view of the project, and all of that build's state."""
 
     root: Path
     docs_dir: Path
     framework: Framework
     settings: Settings
-    context: SiteContext
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    help: HelpSettings = field(default_factory=HelpSettings)
+    coverage: Coverage | None = None
+    """The coverage, once ``scan`` has run."""
+    downloads: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Per module page: (label, docs-relative path) of its course-pack files, when they are published."""
+    rendered: dict[tuple, str] = field(default_factory=dict, repr=False)
+    """Output of the calls in ``PER_FOLDER_MACROS``, by folder and call, for this build: the scan and
+    the weave render the same few calls thousands of times."""
     woven: Woven | None = None
     """The page being rendered now, between the glue's pre- and post-macro steps."""
 
     @classmethod
-    def load(cls, root: Path, docs_dir: Path | None = None, help: Mapping[str, Any] | None = None) -> Site:
-        """Load and validate the framework and the settings; raise ProblemsFound with all problems."""
+    def load(cls, root: Path, docs_dir: Path | None = None, config: ProjectConfig | None = None) -> Site:
+        """Load and validate the framework, the settings and the help lines; raise ProblemsFound with all problems.
+
+        ``config`` is the project's mkdocs.yml as data; by default it is read from ``root``.
+        """
         root = root.resolve()
         problems: list[Diagnostic] = []
-        framework = settings = None
+        framework = settings = help = None
+        try:
+            config = config or read_project_config(root)
+            help = parse_help(config.extra.get("help"), config.filename, config.line_of)
+        except ProblemsFound as error:
+            problems += error.diagnostics
         try:
             framework = load_framework(root / FRAMEWORK_FILE, FRAMEWORK_FILE)
         except ProblemsFound as error:
@@ -53,8 +71,15 @@ class Site:
             problems += error.diagnostics
         if problems:
             raise ProblemsFound(problems)
-        context = SiteContext(framework, help=dict(help or {}))
-        return cls(root, (docs_dir or root / "docs").resolve(), framework, settings, context)
+        docs = docs_dir or root / config.docs_dir
+        return cls(root, docs.resolve(), framework, settings, help)
+
+    @classmethod
+    def from_data(cls, framework: Framework, settings: Settings | None = None, help: HelpSettings | None = None,
+                  root: Path = Path(".")) -> Site:
+        """A site made from data already loaded (tests, tools): docs/ under ``root``."""
+        root = root.resolve()
+        return cls(root, root / "docs", framework, settings or Settings(), help or HelpSettings())
 
     @property
     def docs_prefix(self) -> str:
@@ -63,11 +88,6 @@ class Site:
             return self.docs_dir.relative_to(self.root).as_posix() + "/"
         except ValueError:
             return self.docs_dir.as_posix() + "/"
-
-    @property
-    def coverage(self) -> Coverage | None:
-        """The coverage, once scanned."""
-        return self.context.coverage
 
     def read_sources(self) -> dict[str, str]:
         """Every Markdown page under docs/ (hidden files and folders skipped, as MkDocs does)."""
@@ -87,14 +107,17 @@ class Site:
         return sources
 
     def scan(self, sources: Mapping[str, str]) -> Coverage:
-        """Scan the pages, and check that the principle pages are in step with principles.yaml."""
-        coverage = scan_site(sources, self.context, self.settings, self.docs_prefix)
+        """Scan the pages for coverage, check the principle pages' stubs, and keep the result for this build."""
+        coverage = scan_site(sources, self.framework, self.settings,
+                             lambda src_uri, call: self.macros(src_uri).scan_call(call),
+                             macro_names=PageMacros.NAMES, docs_prefix=self.docs_prefix)
         coverage.diagnostics = sorted(set(coverage.diagnostics) | set(self.stub_problems(sources)))
+        self.coverage = coverage
         return coverage
 
     def macros(self, src_uri: str) -> PageMacros:
         """The macros bound to one page."""
-        return PageMacros(self.context, src_uri)
+        return PageMacros(self, src_uri)
 
     def weave(self, markdown: str, src_uri: str, known_names=(), line_offset: int = 0) -> Woven:
         """Render the literal macro calls of one page (see ``weave.weave``)."""
@@ -131,25 +154,77 @@ class Site:
             want, have = expected[src_uri].splitlines(), sources[src_uri].splitlines()
             if want != have:
                 line = next((i for i, (a, b) in enumerate(zip(want, have), 1) if a != b), min(len(want), len(have)) + 1)
+                should = want[line - 1] if line <= len(want) else "(nothing)"
                 problems.append(Diagnostic(path, line, None, "principles.page-edited",
                                            f"principle pages are made from principles/principles.yaml, so this file "
                                            f"must hold exactly its title and macro calls (line {line} should be "
-                                           f"{(want[line - 1] if line <= len(want) else '(nothing)')!r}); {fix}"))
+                                           f"{should!r}); {fix}"))
         return problems
 
     def principle_pages(self) -> dict[str, str]:
         """Markdown for every principle's page as the reader gets it, keyed by src path (the stub, rendered)."""
-        return {p.src_uri: principle_front_matter(p) + f"# {principle_heading(p)}\n\n" + self.principle_page(p.id)
-                for p in self.framework.principles}
+        pages = {}
+        for p in self.framework.principles:
+            heading = self.macros(p.src_uri).principle_title(p.id)
+            pages[p.src_uri] = principle_front_matter(p) + f"# {heading}\n\n" + self.principle_page(p.id)
+        return pages
 
     def principle_page(self, principle_id: str) -> str:
         """One principle's page under its heading: the quote, keywords, prompts, indicators and backlinks."""
-        return principle_page_body(self.context, principle_id)
+        fw = self.framework
+        p = fw.get(principle_id)
+        src = p.src_uri
+        t = render.text
+        keywords = ", ".join(t(k) for k in p.keywords)
+        facets = "\n".join(f"- {t(f)}" for f in p.facets)
+        lines = [
+            f'<p class="principle-page__intro">Principle {p.number} of {len(fw.principles)} in the '
+            f"{t(fw.title)}. The principle and its parts are quoted exactly; see the source below.</p>", "",
+            "## The principle", "",
+            f"{t(fw.preamble)}", "{: .principles-preamble }", "",
+            f"> **{t(p.statement)}**", ">",
+            "\n".join(f"> {line}" for line in facets.splitlines()), "",
+            f"Across all five principles: **{t(fw.cross_cutting_title)}**. {t(fw.cross_cutting_summary)}", "",
+            "## Where it comes from", "",
+            "Codes from the review of the literature and from the expert panel of people with lived "
+            f"experience that this principle grew from: {keywords}.", "",
+            "## What you might notice", "",
+            "Written for this handbook: signs that this principle is alive in practice. They are "
+            "prompts for conversation, never scores.", "",
+            "\n".join(f"- {t(i)}" for i in p.indicators), "",
+            "## Questions for reflection", "",
+            "Written for this handbook, for each level of supervision.", "",
+        ]
+        for level in LEVELS:
+            lines += [f"### {level.capitalize()} supervision", "", "\n".join(f"- {t(q)}" for q in p.prompts[level]), ""]
+        lines += self._backlinks(p.id, src)
+        lines += ["## Source", "", render.attribution(fw), ""]
+        return "\n".join(lines)
 
+    def _backlinks(self, principle_id: str, src: str) -> list[str]:
+        coverage = self.coverage
+        t = render.text
 
-def principle_heading(p: Principle) -> str:
-    """The heading of a principle's page, escaped for Markdown: "2. Mutuality and reciprocity"."""
-    return f"{p.number}. {render.text(p.title)}"
+        def item(s) -> str:
+            return f"- [{t(s.page)}: {t(s.title)}]({render.rel(s.src_uri, src)}#{s.anchor})"
+
+        lines = ["## Taught in", ""]
+        taught = coverage.taught_in(principle_id) if coverage else []
+        lines += [item(s) for s in taught] or ["No training section links to this principle yet."]
+        lines += ["", "## Supervised in", ""]
+        supervised = coverage.supervised_in(principle_id) if coverage else {}
+        any_supervision = False
+        for level in LEVELS:
+            for s in supervised.get(level, []):
+                any_supervision = True
+                lines.append(item(s))
+        if not any_supervision:
+            lines.append("No supervision guide section links to this principle yet.")
+        handbook = coverage.handbook_pages(principle_id) if coverage else []
+        if handbook:
+            lines += ["", "## In the handbook", ""]
+            lines += [f"- [{t(page.title)}]({render.rel(page.src_uri, src)})" for page in handbook]
+        return lines + [""]
 
 
 def principle_front_matter(p: Principle) -> str:
@@ -158,65 +233,6 @@ def principle_front_matter(p: Principle) -> str:
 
 
 def principle_stub(p: Principle) -> str:
-    """The committed file docs/principles/<id>.md: the title, then macro calls that make the page."""
+    """The committed file docs/principles/<id>.md: the title, then the macro calls that make the page."""
     call = json.dumps(p.id)
     return principle_front_matter(p) + f"# {{{{ principle_title({call}) }}}}\n\n{{{{ principle_page({call}) }}}}\n"
-
-
-def principle_page_body(context: SiteContext, principle_id: str) -> str:
-    """A principle's page under its heading (the ``principle_page`` macro's output)."""
-    fw = context.framework
-    p = fw.get(principle_id)
-    src = p.src_uri
-    t = render.text
-    keywords = ", ".join(t(k) for k in p.keywords)
-    facets = "\n".join(f"- {t(f)}" for f in p.facets)
-    lines = [
-        f'<p class="principle-page__intro">Principle {p.number} of {len(fw.principles)} in the '
-        f"{t(fw.title)}. The principle and its parts are quoted exactly; see the source below.</p>", "",
-        "## The principle", "",
-        f"{t(fw.preamble)}", "{: .principles-preamble }", "",
-        f"> **{t(p.statement)}**", ">",
-        "\n".join(f"> {line}" for line in facets.splitlines()), "",
-        f"Across all five principles: **{t(fw.cross_cutting_title)}**. {t(fw.cross_cutting_summary)}", "",
-        "## Where it comes from", "",
-        "Codes from the review of the literature and from the expert panel of people with lived "
-        f"experience that this principle grew from: {keywords}.", "",
-        "## What you might notice", "",
-        "Written for this handbook: signs that this principle is alive in practice. They are "
-        "prompts for conversation, never scores.", "",
-        "\n".join(f"- {t(i)}" for i in p.indicators), "",
-        "## Questions for reflection", "",
-        "Written for this handbook, for each level of supervision.", "",
-    ]
-    for level in LEVELS:
-        lines += [f"### {level.capitalize()} supervision", "", "\n".join(f"- {t(q)}" for q in p.prompts[level]), ""]
-    lines += _backlinks(context, p.id, src)
-    lines += ["## Source", "", render.attribution(fw), ""]
-    return "\n".join(lines)
-
-
-def _backlinks(context: SiteContext, principle_id: str, src: str) -> list[str]:
-    coverage = context.coverage
-    t = render.text
-
-    def item(s) -> str:
-        return f"- [{t(s.page)}: {t(s.title)}]({render.rel(s.src_uri, src)}#{s.anchor})"
-
-    lines = ["## Taught in", ""]
-    taught = coverage.taught_in(principle_id) if coverage else []
-    lines += [item(s) for s in taught] or ["No training section links to this principle yet."]
-    lines += ["", "## Supervised in", ""]
-    supervised = coverage.supervised_in(principle_id) if coverage else {}
-    any_supervision = False
-    for level in LEVELS:
-        for s in supervised.get(level, []):
-            any_supervision = True
-            lines.append(item(s))
-    if not any_supervision:
-        lines.append("No supervision guide section links to this principle yet.")
-    handbook = coverage.handbook_pages(principle_id) if coverage else []
-    if handbook:
-        lines += ["", "## In the handbook", ""]
-        lines += [f"- [{t(page.title)}]({render.rel(page.src_uri, src)})" for page in handbook]
-    return lines + [""]

@@ -58,7 +58,7 @@ def _publish_course_packs(files: Files, config, site, sources) -> None:
         raise PluginError("The course packs could not be made:\n" + error.report()) from None
     for item in made:
         files.append(File.generated(config, f"{settings.folder}/{item.spec.name}", content=item.data))
-    site.context.downloads = course.downloads(made, settings.folder)
+    site.downloads = course.downloads(made, settings.folder)
 
 
 def _forget_engine() -> None:
