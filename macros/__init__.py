@@ -105,7 +105,6 @@ def define_env(env) -> None:
     from .weave import MacroError
 
     site = site_for(env.conf)
-
     zensical = is_zensical(env.conf)
 
     def make(name: str):
@@ -189,4 +188,7 @@ def on_post_page_macros(env) -> None:
     env.markdown = woven.finish(env.markdown)
     if not woven.needs_jinja:
         env.page.meta.pop("render_macros", None)
+        title = env.page.title  # mkdocs-macros renders a title's macros with Jinja, which this page skipped
+        if isinstance(title, str) and "{{" in title:
+            env.page.title = site.weave(title, env.page.file.src_uri).finish()
     site.woven = None

@@ -180,7 +180,7 @@ _ConfigDumper.add_representer(Tagged, lambda dumper, value: value.node)  # the n
 def derived_config(pages: int, *, woven: bool) -> dict:
     """This repository's mkdocs.yml for the synthetic tree: same theme and extensions, nav generated.
 
-    The baseline (``woven`` False) drops the hooks and the macros plugin and nothing else.
+    The baseline (``woven`` False) drops the hooks, the macros plugin and its Markdown extension, and nothing else.
     """
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
     for key in ("nav", "watch", "site_url"):  # nav: MkDocs builds it from the files, so it scales
@@ -191,6 +191,7 @@ def derived_config(pages: int, *, woven: bool) -> dict:
         config.pop("hooks", None)
         config["plugins"] = [p for p in config.get("plugins", [])
                              if not (p == "macros" or (isinstance(p, dict) and "macros" in p))]
+        config["markdown_extensions"] = [e for e in config.get("markdown_extensions", []) if e != "macros.extension"]
     return config
 
 
@@ -217,7 +218,10 @@ def make_trees(pages: int, work: Path) -> tuple[Path, Path]:
     for src_uri, parts in pages_parts.items():
         write_page(project / "docs" / src_uri, parts, src_uri, None)
         write_page(baseline / "docs" / src_uri, parts, src_uri, site.macros(src_uri))
-    # the principle pages the hooks generate, written out by hand for the baseline
+    # the principle pages: the project commits their stubs (macro calls); the baseline has them written out
+    for src_uri, content in site.principle_stubs().items():
+        (project / "docs" / src_uri).parent.mkdir(parents=True, exist_ok=True)
+        (project / "docs" / src_uri).write_text(content, encoding="utf-8")
     site.scan(site.read_sources())
     for src_uri, content in site.principle_pages().items():
         (baseline / "docs" / src_uri).parent.mkdir(parents=True, exist_ok=True)
