@@ -38,13 +38,15 @@ USAGE: dict[str, str] = {
     "help_lines": "{{ help_lines() }}",
     "coverage_matrix": "{{ coverage_matrix() }}",
     "coverage_exemptions": "{{ coverage_exemptions() }}",
+    "principle_title": '{{ principle_title("mutuality") }}',
+    "principle_page": '{{ principle_page("mutuality") }}',
 }
 #: The kinds of timed section in a module.
 SECTION_KINDS = ("session", "break")
 #: Macros whose output depends only on their arguments and the page's folder (links are relative).
 PER_FOLDER_MACROS = frozenset({"principle", "principle_link", "principles"})
 #: Macros whose output summarises other sections; the coverage scan does not count their links.
-SUMMARY_MACROS = frozenset({"module_overview", "coverage_matrix", "coverage_exemptions", "help_lines"})
+SUMMARY_MACROS = frozenset({"module_overview", "coverage_matrix", "coverage_exemptions", "help_lines", "principle_page"})
 
 
 @lru_cache(maxsize=256)
@@ -225,3 +227,21 @@ class PageMacros:
         """Every exempt training section with its reason."""
         coverage = self.site.coverage
         return render.exemptions(coverage.training_sections if coverage else (), self.src_uri)
+
+    def principle_title(self, id: str) -> str:
+        """The heading of a principle's (or the theme's) own page, "2. Mutuality and reciprocity" (in its stub)."""
+        p = self._own_principle(id, "principle_title")
+        return render.text(p.label)
+
+    def principle_page(self, id: str) -> str:
+        """Everything under the heading of a principle's own page (in its stub, docs/principles/<id>.md)."""
+        return self.site.principle_page(self._own_principle(id, "principle_page").id)
+
+    def _own_principle(self, value: Any, macro: str) -> Principle:
+        """The principle whose own page this is; its links are relative to that page, so nowhere else."""
+        found = self._principle(value, macro)
+        if found.src_uri != self.src_uri:
+            raise MacroError("macros.bad-arguments",
+                             f"{macro}() belongs only on the principle's own page, docs/{found.src_uri}; "
+                             f'link to it with {{{{ principle_link("{found.id}") }}}} instead')
+        return found

@@ -21,7 +21,8 @@ ALL = '{{ principles("relationships", "mutuality", "experiential-knowledge", "le
 
 
 def scan(pages: dict[str, str], settings: Settings | None = None):
-    return Site.from_data(FW, settings).scan(pages)
+    site = Site.from_data(FW, settings)
+    return site.scan({**site.principle_stubs(), **pages})  # with the principle pages a project commits
 
 
 def section_ids(coverage):

@@ -1,11 +1,14 @@
-"""MkDocs hooks: scan the sources for principle coverage, generate the principle pages, fail the build.
+"""MkDocs hooks: scan the sources for principle coverage, publish the course packs, fail the build.
 
 Thin glue over the engine in ``macros/``. The rule itself lives in ``macros/coverage/`` and is the
-same function that ``scripts/check_coverage.py`` runs. The events, in the order MkDocs calls them:
+same function that ``scripts/check_coverage.py`` runs. The principle pages are committed stubs
+(docs/principles/<id>.md) that the scan keeps in step with principles.yaml, not generated here:
+Zensical runs no hooks, and both engines must build the same pages. The events, in the order
+MkDocs calls them:
 
 * ``on_startup``: remember whether this is ``mkdocs serve`` (which shows errors but keeps serving);
 * ``on_config``: load and validate the framework, the settings and mkdocs.yml (macros plugin present);
-* ``on_files``: scan every page for coverage, add the generated principle pages, publish course packs;
+* ``on_files``: scan every page (and the principle stubs) for coverage, publish course packs;
 * ``on_env``: the gate, after every page's Markdown and macros ran and before anything is written:
   any error-severity diagnostic fails the build, whatever the log level or ``--strict``;
 * ``on_post_page``: the last line of defence: no built page may hold unrendered macro text;
@@ -44,7 +47,7 @@ def on_config(config):
 
 
 def on_files(files: Files, config):
-    """Scan every page for coverage (one pass over the sources), then add the generated principle pages."""
+    """Scan every page for coverage and the principle pages' stubs (one pass over the sources)."""
     site = site_for(config)
     sources = {}
     for f in files.documentation_pages():
@@ -55,11 +58,6 @@ def on_files(files: Files, config):
                               f"(in most editors: Save with encoding, UTF-8) [source.unreadable]") from None
     coverage = site.scan(sources)
     report(site, coverage.diagnostics)
-    for src_uri, content in site.principle_pages().items():
-        if files.get_file_from_path(src_uri) is not None:
-            raise PluginError(f"{site.docs_prefix}{src_uri}: principle pages are generated from "
-                              f"principles/principles.yaml; delete this hand-written copy so it cannot drift")
-        files.append(File.generated(config, src_uri, content=content))
     _publish_course_packs(files, config, site, sources)
     return files
 
