@@ -58,7 +58,7 @@ CODES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Diagnostic:
     """One problem, at one place in one file."""
 
@@ -76,6 +76,13 @@ class Diagnostic:
     def __post_init__(self) -> None:
         if self.code not in CODES:  # a bug in our code, never a user mistake
             raise ValueError(f"unknown diagnostic code {self.code!r}")
+
+    def _key(self) -> tuple:
+        # a diagnostic without a column sorts before one with a column on the same line
+        return (self.path, self.line, -1 if self.column is None else self.column, self.code, self.message)
+
+    def __lt__(self, other: Diagnostic) -> bool:
+        return self._key() < other._key()
 
     def format(self) -> str:
         """Render as ``path:line[:col]: message [code]``."""

@@ -192,6 +192,8 @@ def _schema_problems(doc: YamlDocument, display_path: str) -> list[Diagnostic]:
 
     for error in validator.iter_errors(doc.data):
         path = tuple(error.absolute_path)
+        if any(path[: len(a)] == a for a in doc.aliased):
+            continue  # an alias, already reported as not allowed
         name = _describe(path)
         kind = error.validator
         if kind == "required":

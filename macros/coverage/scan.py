@@ -247,9 +247,37 @@ def scan_page(src_uri: str, text: str, framework: Framework, settings: Settings,
                              sum(teaching) if teaching else None, sum(activity) if activity else None))
 
     page = PageScan(path, src_uri, page_title, kind, level, built, links, meta)
-    if kind == "training" and "module" in meta:
-        page.module = check_module(page, meta, meta_lines, diagnostics, framework)
+    if kind == "training":
+        diagnostics += _module_look_alike(path, meta, meta_lines)
+        if "module" in meta:
+            page.module = check_module(page, meta, meta_lines, diagnostics, framework)
     return page, diagnostics
+
+
+#: Front matter a module page uses, and other keys MkDocs, Material or Zensical read on any page.
+MODULE_KEYS = ("module", "title", "duration", "objectives", "focus", "materials", "key_points")
+OTHER_KEYS = frozenset({"render_macros", "hide", "search", "description", "template", "tags", "status", "icon",
+                        "subtitle", "comments", "title"})
+
+
+def _module_look_alike(path: str, meta: dict[str, Any], meta_lines: dict) -> list[Diagnostic]:
+    """A training page that looks like a module but is not a valid one would drop out of the course silently."""
+    from ..diagnostics import closest
+
+    found = []
+    for key in meta:
+        if not isinstance(key, str) or key in MODULE_KEYS or key in OTHER_KEYS:
+            continue
+        guess = closest(key, MODULE_KEYS)
+        if guess:
+            found.append(Diagnostic(path, meta_lines.get(key, 2), None, "modules.bad-front-matter",
+                                    f'unknown front matter field "{key}"; did you mean "{guess}"?'))
+    module_like = [k for k in ("duration", "objectives", "focus", "materials", "key_points") if k in meta]
+    if module_like and "module" not in meta and not any(d.message.endswith('"module"?') for d in found):
+        found.append(Diagnostic(path, meta_lines.get(module_like[0], 2), None, "modules.bad-front-matter",
+                                f"this page has {', '.join(module_like)} like a training module but no module: number, "
+                                f"so it would be left out of the course packs; add module: N"))
+    return found
 
 
 def _line_of(text: str, needle: str, default: int) -> int:
