@@ -21,6 +21,8 @@ from .strict_yaml import YamlDocument, load_yaml
 #: The three supervision levels, in the order they are shown.
 LEVELS: tuple[str, ...] = ("individual", "team", "organisational")
 
+#: The schema sits beside principles.yaml in the project (not in the installed package): ``load_framework``
+#: reads the one next to the file it loads; text parsed on its own uses this checkout's.
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "principles" / "schema.json"
 
 
@@ -151,9 +153,9 @@ class Framework:
         return f"https://doi.org/{self.doi}"
 
 
-@lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+@lru_cache(maxsize=4)
+def _schema(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _describe(path: tuple) -> str:
@@ -181,10 +183,17 @@ def _type_name(value: Any) -> str:
 _WANTED = {"string": "text", "integer": "a whole number", "array": "a list", "object": "a mapping of fields"}
 
 
-def _schema_problems(doc: YamlDocument, display_path: str) -> list[Diagnostic]:
+def _schema_problems(doc: YamlDocument, display_path: str, schema_path: Path) -> list[Diagnostic]:
     """Every schema violation, translated into a message a trainer can act on."""
     problems: list[Diagnostic] = []
-    validator = jsonschema.Draft202012Validator(_schema())
+    try:
+        schema = _schema(schema_path)
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        return [Diagnostic(display_path, 1, 1, "principles.missing-file",
+                           f"its schema {schema_path} cannot be read ({reason}); keep principles/schema.json "
+                           f"beside principles.yaml, as in the repository")]
+    validator = jsonschema.Draft202012Validator(schema)
 
     def at(path: tuple, code: str, message: str, *, key: bool = False) -> None:
         pos = doc.where(path, key=key)
@@ -293,8 +302,9 @@ def _theme(item: dict, doc: YamlDocument) -> Principle:
     )
 
 
-def parse_framework(text: str, display_path: str = "principles/principles.yaml") -> Framework:
-    """Validate YAML text and build the framework, or raise ProblemsFound with every problem."""
+def parse_framework(text: str, display_path: str = "principles/principles.yaml",
+                    schema_path: Path = SCHEMA_PATH) -> Framework:
+    """Validate YAML text against ``schema_path`` and build the framework, or raise ProblemsFound with every problem."""
     doc, problems = load_yaml(text, display_path)
     if doc is not None:
         if not isinstance(doc.data, dict):
@@ -303,7 +313,7 @@ def parse_framework(text: str, display_path: str = "principles/principles.yaml")
                                        f"the file must be a mapping with framework, theme and "
                                        f"principles at the top level, but it is {found}"))
         else:
-            problems += _schema_problems(doc, display_path)
+            problems += _schema_problems(doc, display_path, schema_path)
             problems += _identity_problems(doc.data, doc, display_path)
     if problems:
         raise ProblemsFound(problems)
@@ -321,7 +331,7 @@ def load_framework(path: Path, display_path: str | None = None) -> Framework:
     except (OSError, UnicodeDecodeError) as error:
         raise ProblemsFound([Diagnostic(display, 1, 1, "principles.missing-file",
                                         f"cannot read the file ({error}); check that it is UTF-8 text")]) from None
-    return parse_framework(text, display)
+    return parse_framework(text, display, path.parent / "schema.json")
 
 
 __all__ = ["LEVELS", "PRINCIPLES_FOLDER", "Framework", "Principle", "load_framework", "parse_framework",
