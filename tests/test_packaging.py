@@ -11,9 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_a_plain_install_runs_the_coverage_check_on_a_project_folder(tmp_path):
-    target = tmp_path / "installed"
+    target, source = tmp_path / "installed", tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "site", "course", ".cache", "__pycache__"))
     built = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                            "--target", str(target), str(ROOT)], capture_output=True, text=True)
+                            "--target", str(target), str(source)], capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
     assert (target / "macros" / "coverage" / "scan.py").is_file()
     assert list((target / "macros").rglob("DejaVuSans.ttf")), "the course packs' fonts are package data"
