@@ -22,11 +22,15 @@ from pypdf import PdfReader
 
 from conftest import MINIMAL_MKDOCS
 
-from macros import course as course_module
-from macros.course import (CHECKLIST, PROGRAMME_GUIDE, Course, CourseError, PublishSettings, Version,
-                           prepare_output, write_atomic)
-from macros.course_html import SITE_EXTENSION_CONFIGS, SITE_EXTENSIONS, classify_link, LinkTarget
-from macros.course_pdf import PdfError, render_pdf
+from macros.course.course import Course
+from macros.course.jobs import prepare_output
+from macros.course.pdf_writer import PdfError, render_pdf
+from macros.course.rendering import CHECKLIST, PROGRAMME_GUIDE, pack_specs
+from macros.course.settings import CourseError, PublishSettings
+from macros.course.transforms import LinkTarget, classify_link
+from macros.course.tree import SITE_EXTENSION_CONFIGS, SITE_EXTENSIONS
+from macros.course.version import Version
+from macros.files import write_atomic
 from macros.framework import load_framework
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,9 +86,9 @@ def real_course() -> Course:
 @pytest.fixture(scope="session")
 def module3(real_course):
     """module3[(audience, format)] -> the file's bytes."""
-    pages = real_course.select(["3"])
+    pages = real_course.modules.select(["3"])
     assert real_course.problems(pages) == []
-    return {(spec.audience, spec.format): real_course.make(spec).data for spec in real_course.specs(pages, whole_course=False)}
+    return {(spec.audience, spec.format): real_course.packs.make(spec).data for spec in pack_specs(pages, whole_course=False)}
 
 
 @pytest.fixture(scope="session")
@@ -136,7 +140,7 @@ def test_facilitator_notes_only_in_the_facilitator_pdf(module3_text, module3_not
 
 
 def test_both_pdfs_carry_the_activities_and_the_principles(module3_text, real_course):
-    module = real_course.select(["3"])[0].module
+    module = real_course.modules.select(["3"])[0].module
     source = (ROOT / "docs" / MODULE3).read_text(encoding="utf-8")
     activities = re.findall(r"^### (Activity: .+)$", source, re.M)
     ids = {i for s in module.sections for i in s.principles}
@@ -175,7 +179,7 @@ def test_pdf_is_tagged_pdf_ua_with_title_and_language(module3, audience):
 
 
 def test_pdf_embeds_only_the_shipped_fonts(module3):
-    """Every font is embedded, and is the stylesheet's own "Pack Sans" (the DejaVu files in course_assets)."""
+    """Every font is embedded, and is the stylesheet's own "Pack Sans" (the DejaVu files in course/assets)."""
     reader = PdfReader(io.BytesIO(module3[("facilitator", "pdf")]))
     fonts = {}
     for page in reader.pages:
@@ -210,7 +214,7 @@ def test_cover_contents_running_header_and_page_x_of_y(module3):
 
 
 def test_session_plan_in_both_formats(module3, module3_text, real_course):
-    module = real_course.select(["3"])[0].module
+    module = real_course.modules.select(["3"])[0].module
     text = module3_text["participant"]
     assert "Session plan for module 3, 150 minutes in all" in text
     document = docx.Document(io.BytesIO(module3[("participant", "docx")]))
@@ -223,7 +227,7 @@ def test_session_plan_in_both_formats(module3, module3_text, real_course):
 
 
 def test_docx_uses_real_heading_styles_and_a_named_facilitator_style(module3, module3_notes, real_course):
-    module = real_course.select(["3"])[0].module
+    module = real_course.modules.select(["3"])[0].module
     guide = docx.Document(io.BytesIO(module3[("facilitator", "docx")]))
     handout = docx.Document(io.BytesIO(module3[("participant", "docx")]))
     by_style: dict[str, list[str]] = {}
@@ -277,13 +281,13 @@ def test_same_sources_give_the_same_files(module3, monkeypatch):
     later = time.time() + 3600
     monkeypatch.setattr(zipfile.time, "time", lambda: later)
     again = Course.load(ROOT, version=VERSION)
-    for spec in again.specs(again.select(["3"]), whole_course=False):
-        assert again.make(spec).data == module3[(spec.audience, spec.format)], spec.name
+    for spec in pack_specs(again.modules.select(["3"]), whole_course=False):
+        assert again.packs.make(spec).data == module3[(spec.audience, spec.format)], spec.name
 
 
 def test_print_html_has_no_broken_links(real_course):
-    for spec in real_course.specs(real_course.select(["3"]), formats=["pdf"], whole_course=False):
-        html = real_course.document(spec).html()
+    for spec in pack_specs(real_course.modules.select(["3"]), formats=["pdf"], whole_course=False):
+        html = real_course.packs.document(spec).html()
         hrefs = re.findall(r'href="([^"]*)"', html)
         ids = set(re.findall(r'id="([^"]*)"', html))
         for href in hrefs:
@@ -313,8 +317,8 @@ def test_links_are_classified_for_print(href, expected):
 
 # -- whole-course outputs ----------------------------------------------------------------------------------
 def test_reflective_checklist_has_one_page_per_principle(real_course):
-    spec = next(s for s in real_course.specs(real_course.pages[:0]) if s.name == CHECKLIST)
-    reader = PdfReader(io.BytesIO(real_course.make(spec).data))
+    spec = next(s for s in pack_specs(real_course.modules.pages[:0]) if s.name == CHECKLIST)
+    reader = PdfReader(io.BytesIO(real_course.packs.make(spec).data))
     pages = [words(p.extract_text()) for p in reader.pages]
     for principle in FW.principles:
         heading = f"{principle.number}. {principle.title}"
@@ -332,9 +336,9 @@ def test_reflective_checklist_has_one_page_per_principle(real_course):
 
 
 def test_programme_guide_has_every_module_with_notes(real_course):
-    spec = next(s for s in real_course.specs(real_course.pages[:0]) if s.name == PROGRAMME_GUIDE)
-    html = real_course.document(spec).html()
-    for page in real_course.pages:
+    spec = next(s for s in pack_specs(real_course.modules.pages[:0]) if s.name == PROGRAMME_GUIDE)
+    html = real_course.packs.document(spec).html()
+    for page in real_course.modules.pages:
         assert f"Module {page.number}: {page.module.title}" in html
         assert f'id="m{page.number}-plan"' in html
     assert html.count('class="facilitator-note"') >= 60
@@ -526,20 +530,35 @@ def test_cli_runs_as_a_command(make_site, tmp_path):
 def test_module_ids_by_number_or_page_name(make_site):
     site = make_site({"docs/training/03-test.md": module_page().replace("module: 1", "module: 3")})
     course = Course.load(site.root, version=VERSION)
-    assert [p.slug for p in course.select(["3"])] == ["03-test"]
-    assert [p.slug for p in course.select(["03"])] == ["03-test"]
-    assert [p.slug for p in course.select(["03-test", "3"])] == ["03-test"]
-    assert [p.slug for p in course.select(["training/03-test.md"])] == ["03-test"]
+    assert [p.slug for p in course.modules.select(["3"])] == ["03-test"]
+    assert [p.slug for p in course.modules.select(["03"])] == ["03-test"]
+    assert [p.slug for p in course.modules.select(["03-test", "3"])] == ["03-test"]
+    assert [p.slug for p in course.modules.select(["training/03-test.md"])] == ["03-test"]
     with pytest.raises(CourseError, match='unknown module "4"'):
-        course.select(["4"])
+        course.modules.select(["4"])
 
 
 def test_remaining_jinja_is_rendered_like_mkdocs_macros(make_site):
     page = module_page().replace("Some words.", "{% for n in [1, 2] %}Round {{ n }}. {% endfor %}")
     site = make_site({"docs/training/test.md": page})
     course = Course.load(site.root, version=VERSION)
-    spec = course.specs(course.select(["1"]), formats=["pdf"])[0]
-    assert "Round 1. Round 2." in course.document(spec).html()
+    spec = pack_specs(course.modules.select(["1"]), formats=["pdf"])[0]
+    assert "Round 1. Round 2." in course.packs.document(spec).html()
+
+
+def test_a_table_in_a_facilitator_note_keeps_the_note_style_in_word(make_site):
+    table = "\n\n    | Who | What |\n    | --- | --- |\n    | Pairs | *Listen* first |\n"
+    page = module_page().replace("    SECRET-NOTE-TWO for facilitators only.\n",
+                                 "    SECRET-NOTE-TWO for facilitators only." + table)
+    site = make_site({"docs/training/test.md": page})
+    course = Course.load(site.root, version=VERSION)
+    spec = next(s for s in pack_specs(course.modules.select(["1"]), formats=["docx"]) if s.audience == "facilitator")
+    document = docx.Document(io.BytesIO(course.packs.make(spec).data))
+    in_note = next(t for t in document.tables if "Pairs" in [c.text for r in t.rows for c in r.cells])
+    assert [[c.text for c in r.cells] for r in in_note.rows] == [["Who", "What"], ["Pairs", "Listen first"]]
+    assert {p.style.name for r in in_note.rows for c in r.cells for p in c.paragraphs} == {"Facilitator Note"}
+    plan = document.tables[0]  # the session plan is not in a note: its cells stay plain
+    assert "Facilitator Note" not in {p.style.name for r in plan.rows for c in r.cells for p in c.paragraphs}
 
 
 def test_pictures_from_the_docs_go_into_both_formats(make_site, capsys, tmp_path):
@@ -615,7 +634,7 @@ def test_a_failure_mid_run_keeps_every_last_good_pack_and_leaves_no_temporary_fi
             raise OSError(28, "No space left on device")
         return real_fsync(fd)
 
-    monkeypatch.setattr(course_module.os, "fsync", failing_fsync)
+    monkeypatch.setattr(os, "fsync", failing_fsync)
     code, stdout, stderr = run_cli(capsys, "--root", str(site.root), "--module", "1", "--out", str(out))
     assert code == 1
     assert "FAILED" in stdout and "No space left on device" in stderr and "Traceback" not in stderr
@@ -635,7 +654,7 @@ def test_a_pdf_that_cannot_be_made_keeps_its_last_good_copy(make_site, capsys, t
     def broken(*args, **kwargs):
         raise PdfError("WeasyPrint reported an error: simulated")
 
-    monkeypatch.setattr("macros.course_pdf.render_pdf", broken)
+    monkeypatch.setattr("macros.course.pdf_writer.render_pdf", broken)
     code, _, stderr = run_cli(capsys, "--root", str(site.root), "--module", "1", "--format", "pdf",
                               "--audience", "facilitator", "--out", str(out))
     assert code == 1

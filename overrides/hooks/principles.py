@@ -42,16 +42,16 @@ def on_files(files: Files, config):
 def _publish_course_packs(files: Files, config, site, sources) -> None:
     """When publishing is on: make every course pack, add it under downloads/, link it from its module page.
 
-    All the work is the engine's (macros/course.py); this only hands the files to MkDocs.
+    All the work is the engine's (macros/course/); this only hands the files to MkDocs.
     """
-    from macros.course_settings import CourseError, PublishSettings
+    from macros.course.settings import CourseError, PublishSettings
     from macros.diagnostics import ProblemsFound
 
     try:
         settings = PublishSettings.from_extra(config.extra)
         if not settings.publish:
             return  # the default: the PDF and Word code is not even loaded
-        from macros.course import Course
+        from macros.course.course import Course, downloads
 
         course = Course.for_site(site, programme=config.site_name, extra=config.extra, sources=sources)
         made = course.publishable()
@@ -61,7 +61,7 @@ def _publish_course_packs(files: Files, config, site, sources) -> None:
         raise PluginError("The course packs could not be made:\n" + error.report()) from None
     for item in made:
         files.append(File.generated(config, f"{settings.folder}/{item.spec.name}", content=item.data))
-    site.context.downloads = course.downloads(made, settings.folder)
+    site.context.downloads = downloads(made, settings.folder)
 
 
 def _forget_engine() -> None:

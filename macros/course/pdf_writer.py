@@ -1,6 +1,6 @@
 """PDF through WeasyPrint: tagged PDF/UA-1, shipped fonts, no network, and no error let past.
 
-* The stylesheet and the fonts come from ``course_assets/`` beside this file; nothing names a
+* The stylesheet and the fonts come from ``assets/`` beside this file; nothing names a
   URL, and the URL fetcher refuses everything that is not a file under the folders it is given
   (the assets and the docs), so rendering never reaches the network, whatever a page links.
 * Every message WeasyPrint logs at ERROR level (a missing image, a refused or unreadable
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .course_html import PackError
+from .settings import PackError
 
-ASSETS = Path(__file__).resolve().parent / "course_assets"
+ASSETS = Path(__file__).resolve().parent / "assets"
 STYLESHEET = ASSETS / "print.css"
 PDF_VARIANT = "pdf/ua-1"
 

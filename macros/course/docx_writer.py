@@ -23,8 +23,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .course_html import Element, PackError, Raw, heading_level
-from .course_layout import PrintDocument
+from .layout import PrintDocument
+from .settings import PackError
+from .tree import Element, Raw, heading_level
 
 FACILITATOR_STYLE = "Facilitator Note"
 WRITING_LINE_STYLE = "Writing Line"
@@ -442,6 +443,8 @@ class DocxWriter:
                     rows.append((row, part.tag == "thead"))
         if not rows:
             return
+        # a table in a facilitator note keeps the note's style in every cell; elsewhere cells are Normal
+        inside = _Block(style=FACILITATOR_STYLE, note=True) if ctx.note else _Block()
         width = max(len([c for c in r.elements() if c.tag in ("td", "th")]) for r, _ in rows)
         table = container.add_table(rows=len(rows), cols=width)
         table.style = self.doc.styles["Table Grid"]
@@ -452,10 +455,12 @@ class DocxWriter:
             for column, cell in enumerate(cells):
                 target = table.cell(index, column)
                 paragraph = target.paragraphs[0]
+                if inside.note:
+                    paragraph.style = self.doc.styles[FACILITATOR_STYLE]
                 fmt = _Format(bold=is_head or cell.tag == "th")
                 for child in cell.children:
                     if isinstance(child, Element) and child.tag in BLOCK_TAGS:
-                        self._blocks(target, [child], _Block())
+                        self._blocks(target, [child], inside)
                     else:
                         self._inline(paragraph, child, fmt)
                 _strip_edges(paragraph)
@@ -511,9 +516,6 @@ class DocxWriter:
             if alt:
                 paragraph.add_run(f"[Picture: {alt}]")
             return
-        elif tag in BLOCK_TAGS and tag not in ("summary", "dt", "dd", "caption"):
-            # a block inside a paragraph (rare in Markdown output): keep its words in line
-            pass
         for child in node.children:
             self._inline(paragraph, child, fmt)
 
