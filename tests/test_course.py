@@ -663,6 +663,76 @@ def test_a_pdf_that_cannot_be_made_keeps_its_last_good_copy(make_site, capsys, t
     assert [p.name for p in out.iterdir()] == ["test-facilitator-guide.pdf"]
 
 
+def _children(pid: int) -> list[int]:
+    """The live processes whose parent is ``pid`` (from /proc; zombies count as gone)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _command_line(pid: int) -> str:
+    """The process's command line, or "" once it has gone (a short-lived git child, say)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process table from /proc (Linux)")
+def test_kill_9_of_the_cli_leaves_no_worker_running(tmp_path):
+    """Issue 11: workers die with the command that started them, even when it is killed outright."""
+    import signal
+    import time
+
+    command = [sys.executable, str(ROOT / "scripts" / "build_course.py"), "--format", "pdf", "--jobs", "2",
+               "--out", str(tmp_path / "packs")]
+    cli = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        workers: list[int] = []
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and cli.poll() is None and time.monotonic() < deadline:
+            workers = [pid for pid in _children(cli.pid) if "python" in _command_line(pid)]
+            time.sleep(0.05)
+        assert len(workers) == 2, "the command started its two workers"
+        os.kill(cli.pid, signal.SIGKILL)
+        cli.wait()
+        deadline = time.monotonic() + 5
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        survivors = [pid for pid in workers if _alive(pid)]
+        for pid in survivors:  # do not leave them running even when the test fails
+            os.kill(pid, signal.SIGKILL)
+        assert survivors == [], "workers outlived the killed command"
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+            cli.wait()
+
+
+def test_a_killed_runs_temporary_files_are_removed_by_the_next_run(make_site, capsys, tmp_path):
+    site = make_site({"docs/training/test.md": module_page()})
+    out = tmp_path / "packs"
+    out.mkdir()
+    (out / ".test-facilitator-guide.pdf.k2j4x.part").write_bytes(b"half a pa")  # what a kill -9 mid-write leaves
+    code, _, stderr = run_cli(capsys, "--root", str(site.root), "--module", "1", "--format", "docx",
+                              "--audience", "participant", "--out", str(out))
+    assert code == 0, stderr
+    assert [p.name for p in out.iterdir()] == ["test-participant-handout.docx"]
+
+
 def test_prepare_output_proves_the_folder_is_writable(tmp_path):
     assert prepare_output(tmp_path / "new" / "folder").is_dir()
     assert list((tmp_path / "new" / "folder").iterdir()) == []
