@@ -697,7 +697,7 @@ def test_kill_9_of_the_cli_leaves_no_worker_running(tmp_path):
     import signal
     import time
 
-    command = [sys.executable, str(ROOT / "scripts" / "build_course.py"), "--format", "pdf", "--jobs", "2",
+    command = [sys.executable, str(ROOT / "scripts" / "build_course.py"), "--format", "pdf", "--jobs", "2", "--force",
                "--out", str(tmp_path / "packs")]
     cli = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -804,3 +804,191 @@ def test_site_build_rejects_a_wrong_publish_setting(make_site):
     assert result.returncode != 0
     assert "extra.course_packs.publish must be true or false, not 'yes'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- the cache: a pack is remade only when something it is made from has changed ---------------------------
+def _made_and_reused(stdout: str) -> tuple[list[str], list[str]]:
+    """The file names the CLI reported as made (wrote) and as reused, in order."""
+    made = re.findall(r"^\[\d+/\d+\] wrote .*/([^/ ]+) \(", stdout, re.M)
+    reused = re.findall(r"^\[\d+/\d+\] reused .*/([^/ ]+) \(", stdout, re.M)
+    return made, reused
+
+
+MODULE_1 = ["test-facilitator-guide.pdf", "test-participant-handout.pdf", "test-facilitator-guide.docx",
+            "test-participant-handout.docx"]
+MODULE_2 = [name.replace("test-", "second-") for name in MODULE_1]
+
+
+@pytest.fixture
+def two_modules(make_site, capsys, tmp_path):
+    """A course of two modules, built once (so the cache is full); returns (site, out, run)."""
+    second = module_page().replace("module: 1", "module: 2").replace("title: Test module", "title: Second module")
+    site = make_site({"docs/training/test.md": module_page(), "docs/training/second.md": second})
+    out = tmp_path / "packs"
+
+    def run(*args: str) -> tuple[int, str, str]:
+        return run_cli(capsys, "--root", str(site.root), "--out", str(out), *args)
+
+    code, stdout, stderr = run()
+    assert code == 0, stderr
+    assert _made_and_reused(stdout) == (MODULE_1 + MODULE_2 + [PROGRAMME_GUIDE, CHECKLIST], [])
+    return site, out, run
+
+
+def test_cache_hit_reuses_every_pack_and_rewrites_nothing(two_modules):
+    site, out, run = two_modules
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
+    code, stdout, stderr = run()
+    assert code == 0 and stderr == ""
+    assert _made_and_reused(stdout) == ([], MODULE_1 + MODULE_2 + [PROGRAMME_GUIDE, CHECKLIST])
+    assert re.search(r"^Made 0 of 10 files \(none\); reused 10 unchanged from the cache, in .*packs/ in \d+\.\d s\.$",
+                     stdout, re.M), stdout
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()} == before
+
+
+def test_cache_hit_restores_a_deleted_or_changed_output_file(two_modules):
+    site, out, run = two_modules
+    good = (out / "test-facilitator-guide.pdf").read_bytes()
+    (out / "test-facilitator-guide.pdf").unlink()
+    (out / "second-participant-handout.docx").write_bytes(b"edited by hand")
+    code, stdout, _ = run("--module", "1", "--module", "2")
+    assert code == 0
+    assert _made_and_reused(stdout) == ([], MODULE_1 + MODULE_2)
+    assert (out / "test-facilitator-guide.pdf").read_bytes() == good
+    assert (out / "second-participant-handout.docx").read_bytes().startswith(b"PK")
+
+
+def test_cache_miss_after_editing_a_module_remakes_only_its_packs(two_modules):
+    site, out, run = two_modules
+    site.write("docs/training/second.md", (site.root / "docs/training/second.md").read_text()
+               .replace("Some words.", "Some EDITED words."))
+    code, stdout, stderr = run()
+    assert code == 0, stderr
+    assert _made_and_reused(stdout) == (MODULE_2 + [PROGRAMME_GUIDE], MODULE_1 + [CHECKLIST])
+    assert "Some EDITED words." in pdf_text((out / "second-participant-handout.pdf").read_bytes())
+    assert re.search(r"^Made 5 of 10 files \(3 PDF, 2 DOCX\); reused 5 unchanged from the cache", stdout, re.M)
+
+
+def test_cache_miss_after_editing_the_principles_yaml(two_modules):
+    site, out, run = two_modules
+    yaml_path = site.root / "principles" / "principles.yaml"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(
+        "title: Mutuality and reciprocity", "title: Give and take as equals", 1), encoding="utf-8")
+    code, stdout, stderr = run()
+    assert code == 0, stderr
+    assert _made_and_reused(stdout) == (MODULE_1 + MODULE_2 + [PROGRAMME_GUIDE, CHECKLIST], [])
+    assert "Give and take as equals" in pdf_text((out / CHECKLIST).read_bytes())
+
+
+def test_cache_miss_after_editing_a_font_file(two_modules, monkeypatch, tmp_path):
+    import shutil
+
+    from macros.course import cache, pdf_writer
+
+    site, out, run = two_modules
+    assets = tmp_path / "assets"
+    shutil.copytree(pdf_writer.ASSETS, assets)
+    monkeypatch.setattr(cache, "ASSETS", assets)  # the fonts the key is made from
+    run()  # the copy is identical, so this is a hit...
+    code, stdout, _ = run("--module", "1")
+    assert code == 0 and _made_and_reused(stdout) == ([], MODULE_1)
+    with (assets / "fonts" / "DejaVuSans.ttf").open("ab") as font:  # ...until a font file changes
+        font.write(b"\0")
+    code, stdout, _ = run("--module", "1")
+    assert code == 0 and _made_and_reused(stdout) == (MODULE_1, [])
+
+
+def test_cache_miss_after_a_code_change(two_modules, monkeypatch, tmp_path):
+    import shutil
+
+    from macros.course import cache
+
+    site, out, run = two_modules
+    engine = tmp_path / "macros"
+    shutil.copytree(cache.ENGINE, engine, ignore=shutil.ignore_patterns("__pycache__", "assets"))
+    monkeypatch.setattr(cache, "ENGINE", engine)
+    same = cache.code_version()
+    code, stdout, _ = run("--module", "1")
+    assert code == 0 and _made_and_reused(stdout) == ([], MODULE_1), "the same code is the same version"
+    with (engine / "course" / "docx_writer.py").open("a", encoding="utf-8") as module:
+        module.write("\n# a change to a writer\n")
+    assert cache.code_version() != same
+    code, stdout, _ = run("--module", "1")
+    assert code == 0 and _made_and_reused(stdout) == (MODULE_1, [])
+
+
+def test_force_remakes_every_pack(two_modules):
+    site, out, run = two_modules
+    code, stdout, _ = run("--force", "--module", "2")
+    assert code == 0 and _made_and_reused(stdout) == (MODULE_2, [])
+
+
+def _entry(site, name: str) -> Path:
+    (entry,) = (site.root / ".cache" / "course-packs").glob(f"{name}.*.pack")
+    return entry
+
+
+@pytest.mark.parametrize("damage", ["flip a byte", "truncate", "no header", "another pack's entry"])
+def test_a_corrupt_cache_entry_is_never_served_and_is_rebuilt(two_modules, damage):
+    site, out, run = two_modules
+    entry = _entry(site, "test-participant-handout.pdf")
+    raw = entry.read_bytes()
+    if damage == "flip a byte":
+        entry.write_bytes(raw[:-100] + bytes([raw[-100] ^ 0xFF]) + raw[-99:])
+    elif damage == "truncate":
+        entry.write_bytes(raw[: len(raw) // 2])
+    elif damage == "no header":
+        entry.write_bytes(raw.partition(b"\n")[2])
+    else:  # a stale entry: the right name, but what it holds was made for other sources
+        entry.write_bytes(_entry(site, "second-participant-handout.pdf").read_bytes())
+    good = (out / "test-participant-handout.pdf").read_bytes()
+    (out / "test-participant-handout.pdf").unlink()
+    code, stdout, stderr = run("--module", "1")
+    assert code == 0
+    assert _made_and_reused(stdout) == (["test-participant-handout.pdf"],
+                                        [n for n in MODULE_1 if n != "test-participant-handout.pdf"])
+    assert f"warning: removed a damaged cache entry ({entry.name}: " in stderr
+    assert (out / "test-participant-handout.pdf").read_bytes() == good
+    code, stdout, stderr = run("--module", "1")  # the rebuilt entry is good again
+    assert _made_and_reused(stdout) == ([], MODULE_1) and stderr == ""
+
+
+def test_an_interrupted_cache_write_leaves_no_entry_and_no_litter(two_modules, monkeypatch, capsys):
+    from macros import files
+
+    site, out, run = two_modules
+    folder = site.root / ".cache" / "course-packs"
+    for entry in folder.glob("test-*.pack"):
+        entry.unlink()
+    real_replace = os.replace
+
+    def killed_while_writing(source, target, *args, **kwargs):  # the rename never happens, as with kill -9
+        if ".cache" in str(target):
+            raise KeyboardInterrupt
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(files.os, "replace", killed_while_writing)
+    with pytest.raises(KeyboardInterrupt):
+        run("--module", "1")
+    monkeypatch.undo()
+    capsys.readouterr()  # what the interrupted run printed
+    assert not list(folder.glob("test-*.pack")) and not list(folder.glob(".*.part"))
+    (folder / ".test-facilitator-guide.pdf.x1.pack.abc.part").write_bytes(b'{"key": "half')  # what kill -9 leaves
+    code, stdout, _ = run("--module", "1")
+    assert code == 0 and _made_and_reused(stdout) == (MODULE_1, [])
+    assert not list(folder.glob(".*.part"))
+    code, stdout, _ = run("--module", "1")
+    assert _made_and_reused(stdout) == ([], MODULE_1)
+
+
+def test_publishing_build_reuses_the_cache(make_site):
+    site = make_site({"docs/training/test.md": module_page(), "docs/other.md": "# Other\n"},
+                     mkdocs=MINIMAL_MKDOCS + PUBLISH_MKDOCS_EXTRA.format(value="true"))
+    first = site.build()
+    assert first.returncode == 0, first.stderr
+    assert "Course packs: made 6, reused 0 unchanged from the cache" in first.stderr
+    published = {p.name: p.read_bytes() for p in (site.root / "site" / "downloads").iterdir()}
+    again = site.build()
+    assert again.returncode == 0, again.stderr
+    assert "Course packs: made 0, reused 6 unchanged from the cache" in again.stderr
+    assert {p.name: p.read_bytes() for p in (site.root / "site" / "downloads").iterdir()} == published

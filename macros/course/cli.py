@@ -1,10 +1,12 @@
 """The course-pack command (``scripts/build_course.py``): make the packs and write them to a folder.
 
 Usage: build_course.py [--module ID ...] [--audience facilitator|participant] [--format pdf,docx]
-                       [--out DIR] [--root DIR] [--jobs N]
+                       [--out DIR] [--root DIR] [--jobs N] [--force]
 
 With no options it makes every module for both audiences in both formats, plus the facilitator
-guide for the whole programme and the reflective checklist, in course/.
+guide for the whole programme and the reflective checklist, in course/. Only the files whose
+sources changed since they were last made are made again; the others come from the cache in
+.cache/course-packs/ (``--force`` makes them all).
 
 Exit codes: 0 every file written; 1 the sources have problems (nothing written) or a file could
 not be made (its last good version is kept); 2 a mistake in the command (unknown module, option
@@ -19,6 +21,7 @@ import time
 from pathlib import Path
 
 from ..diagnostics import ProblemsFound
+from .cache import CACHE_FOLDER, PackCache
 from .course import Course
 from .jobs import Failed, Written, prepare_output, write_files
 from .rendering import pack_specs
@@ -64,7 +67,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="the project folder holding mkdocs.yml, principles/ and docs/ (default: this repository)")
     parser.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                         help="PDFs laid out at once (default: one per CPU)")
+    parser.add_argument("--force", action="store_true",
+                        help=f"make every file again, even those the cache ({CACHE_FOLDER}/ in the project) "
+                             f"holds for the same sources")
     return parser.parse_args(argv)
+
+
+def _open_cache(root: Path) -> PackCache | None:
+    """The project's pack cache; without it (a read-only project) every file is made."""
+    try:
+        return PackCache(root / CACHE_FOLDER)
+    except OSError:
+        return None
 
 
 def _size(n: int) -> str:
@@ -87,10 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         course = Course.load(root)
         pages = course.modules.select(args.module)
-        problems = course.problems(pages if args.module else course.modules.pages)
+        specs = pack_specs(pages, args.audience or AUDIENCES, args.format, whole_course=not args.module)
+        plan = course.plan(specs, _open_cache(root), force=args.force)
+        problems = course.problems(pages if args.module else course.modules.pages, plan.to_render)
         if problems:
             raise ProblemsFound(problems)
-        specs = pack_specs(pages, args.audience or AUDIENCES, args.format, whole_course=not args.module)
         prepare_output(out)
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -113,19 +128,28 @@ def main(argv: list[str] | None = None) -> int:
         where = _shown(result.path)
         if isinstance(result, Written):
             pages = f"{result.pages} pages, " if result.pages else ""
-            print(f"[{done}/{total}] wrote {where} ({pages}{_size(result.size)})", flush=True)
+            verb = "reused" if result.reused else "wrote"
+            print(f"[{done}/{total}] {verb} {where} ({pages}{_size(result.size)})", flush=True)
             for warning in result.warnings:
                 print(f"    warning: {warning}", flush=True)
         else:
             print(f"[{done}/{total}] FAILED {where}: {result.message}", flush=True)
 
-    report = write_files(specs, course.packs.task, out, jobs=args.jobs, progress=progress)
+    report = write_files(specs, course.packs.task, out, jobs=args.jobs, progress=progress, reused=plan.reused,
+                         store=plan.store)
     seconds = time.perf_counter() - started
     kinds: dict[str, int] = {}
-    for w in report.written:
+    fresh = [w for w in report.written if not w.reused]
+    for w in fresh:
         kinds[w.spec.format] = kinds.get(w.spec.format, 0) + 1
     made = ", ".join(f"{n} {fmt.upper()}" for fmt, n in sorted(kinds.items(), key=lambda kv: PACK_FORMATS.index(kv[0])))
-    print(f"Wrote {len(report.written)} of {total} files ({made or 'none'}) to {_shown(out)}/ in {seconds:.1f} s.")
+    reused = f"; reused {len(report.reused)} unchanged from the cache" if report.reused else ""
+    print(f"Made {len(fresh)} of {total} files ({made or 'none'}){reused}, in {_shown(out)}/ in {seconds:.1f} s."
+          if report.reused else
+          f"Wrote {len(fresh)} of {total} files ({made or 'none'}) to {_shown(out)}/ in {seconds:.1f} s.")
+    if plan.cache is not None:
+        for discarded in plan.cache.discarded:
+            print(f"warning: removed a damaged cache entry ({discarded}); its pack was made again", file=sys.stderr)
     if report.failed:
         for failure in report.failed:
             print(f"error: {_shown(failure.path)}: {failure.message}; the last good copy, if any, is unchanged",

@@ -2,23 +2,26 @@
 
 ``Course`` is made once per run (by the CLI or by the site build that publishes the packs) and
 joins the three parts: ``modules`` finds the training modules (``ModuleFinder``), ``packs`` lays
-them out (``PackRenderer``), and ``jobs`` makes and writes the files. It refuses to build any
+them out (``PackRenderer``), ``plan`` asks the cache (``cache``) which packs need making, and
+``jobs`` makes and writes the files. It refuses to build any
 module whose sources have problems (timings that do not add up, an unknown principle...).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, ProblemsFound
 from ..project import read_project_config
 from ..site import Site
+from .cache import KeyInputs, PackCache, PackKeys, pages_of
 from .jobs import make_files
 from .layout import PackContext
 from .modules import ModuleFinder, ModulePage
-from .rendering import Made, PackRenderer, pack_specs
+from .rendering import Made, PackRenderer, PackSpec, pack_specs
 from .settings import CourseError
 from .version import Version, source_version
 
@@ -57,28 +60,74 @@ class Course:
         version = source_version(site.root, [site.docs_dir, site.root / "principles"])
         return cls(site, programme=programme, version=version, extra=extra, sources=sources)
 
-    def problems(self, pages: Sequence[ModulePage]) -> list[Diagnostic]:
-        """Everything that stops these modules' packs: their own errors, timings, macros and templates."""
+    def problems(self, pages: Sequence[ModulePage], rendered: Sequence[ModulePage] | None = None) -> list[Diagnostic]:
+        """Everything that stops these modules' packs: their own errors, timings, macros and templates.
+
+        The macros and templates are checked by rendering the pages in ``rendered`` (default: all
+        of ``pages``); a page whose packs all come from the cache rendered without problems when
+        they were made, from the same sources, so it need not be rendered again.
+        """
         found = self.modules.problems(pages)
-        for page in pages:
+        for page in pages if rendered is None else rendered:
             found.update(self.packs.diagnostics(page))
         return sorted(found)
 
-    def publishable(self, *, jobs: int | None = None) -> list[Made]:
-        """Every pack, made in memory for the site; raise ProblemsFound or CourseError (naming every file that failed)."""
+    def plan(self, specs: Sequence[PackSpec], cache: PackCache | None, *, force: bool = False) -> Plan:
+        """Which packs the cache already holds (none with ``force``), and the key of every pack."""
+        keys = PackKeys(KeyInputs(
+            programme=self.packs.context.programme, settings=self.extra, version_label=self.version.label,
+            version_date=self.version.date, titles={s: p.title for s, p in self.site.coverage.pages.items()},
+            docs_dir=self.site.docs_dir, principles_dir=self.site.root / "principles"), self.packs.source)
+        key_of = {s.name: keys.key(s, pages_of(s, self.modules.pages)) for s in specs}
+        reused: dict[str, Made] = {}
+        if cache is not None and not force:
+            for spec in specs:
+                hit = cache.get(spec, key_of[spec.name])
+                if hit is not None:
+                    reused[spec.name] = hit
+        to_make = [s for s in specs if s.name not in reused]
+        rendered = {p.src_uri: p for s in to_make for p in pages_of(s, self.modules.pages)}
+        return Plan(list(specs), key_of, reused, cache, sorted(rendered.values(), key=lambda p: (p.number, p.src_uri)))
+
+    def publishable(self, *, jobs: int | None = None, cache: PackCache | None = None) -> tuple[list[Made], Plan]:
+        """Every pack, made in memory for the site (reusing the cache); raise ProblemsFound or CourseError.
+
+        CourseError names every file that could not be made.
+        """
         pages = self.modules.pages
-        problems = self.problems(pages)
+        specs = pack_specs(pages)
+        plan = self.plan(specs, cache)
+        problems = self.problems(pages, plan.to_render)
         if problems:
             raise ProblemsFound(problems)
         made, failed = [], []
-        for spec, result in make_files(pack_specs(pages), self.packs.task, jobs=jobs):
+        for spec, result in make_files(specs, self.packs.task, jobs=jobs, reused=plan.reused, store=plan.store):
             if isinstance(result, Made):
                 made.append(result)
             else:
                 failed.append(f"{spec.name}: {' '.join(str(result).split())}")
         if failed:
             raise CourseError("; ".join(failed))
-        return made
+        return made, plan
+
+
+@dataclass
+class Plan:
+    """What a run will make and what it takes from the cache."""
+
+    specs: list[PackSpec]
+    keys: dict[str, str]
+    """The cache key of every pack."""
+    reused: dict[str, Made]
+    """The packs found in the cache, checked, by file name."""
+    cache: PackCache | None
+    to_render: list[ModulePage]
+    """The module pages that packs still to make are made from."""
+
+    def store(self, made: Made) -> None:
+        """Keep a file just made in the cache."""
+        if self.cache is not None:
+            self.cache.put(self.keys[made.spec.name], made)
 
 
 def downloads(made: Sequence[Made], folder: str) -> dict[str, list[tuple[str, str]]]:
@@ -90,4 +139,4 @@ def downloads(made: Sequence[Made], folder: str) -> dict[str, list[tuple[str, st
     return out
 
 
-__all__ = ["Course", "downloads"]
+__all__ = ["Course", "Plan", "downloads"]

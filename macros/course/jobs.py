@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -40,6 +40,8 @@ class Written:
     pages: int | None
     seconds: float
     warnings: tuple[str, ...] = ()
+    reused: bool = False
+    """Taken from the cache, not made again (and not rewritten when the folder already had it)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,11 @@ class BuildReport:
     written: list[Written] = field(default_factory=list)
     failed: list[Failed] = field(default_factory=list)
     seconds: float = 0.0
+
+    @property
+    def reused(self) -> list[Written]:
+        """The files taken from the cache."""
+        return [w for w in self.written if w.reused]
 
 
 def prepare_output(folder: Path) -> Path:
@@ -133,17 +140,22 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
                                initargs=(os.getpid(),))
 
 
-def make_files(specs: Sequence[PackSpec], task: Callable[[PackSpec], Task], *,
-               jobs: int | None = None) -> Iterator[tuple[PackSpec, Made | PackError]]:
+def make_files(specs: Sequence[PackSpec], task: Callable[[PackSpec], Task], *, jobs: int | None = None,
+               reused: Mapping[str, Made] | None = None,
+               store: Callable[[Made], None] | None = None) -> Iterator[tuple[PackSpec, Made | PackError]]:
     """Make every file, yielding (spec, the file or why it could not be made) in the order of ``specs``.
 
-    PDFs are laid out in ``jobs`` worker processes (default: one per CPU), the longest first,
-    while this process makes the DOCX files. ``task`` lays out one pack (it may raise PackError).
+    A file in ``reused`` (found in the cache) is yielded as it is. The others are made: PDFs in
+    ``jobs`` worker processes (default: one per CPU), the longest first, while this process makes
+    the DOCX files; ``task`` lays out one pack (it may raise PackError). Once every file has been
+    yielded, each one made is handed to ``store`` (the cache), so that storing never delays a file.
     """
-    pdfs = [s for s in specs if s.format == "pdf"]
+    reused = reused or {}
+    started: dict[str, Future | Made | PackError] = dict(reused)
+    pdfs = [s for s in specs if s.format == "pdf" and s.name not in started]
     workers = min(jobs or os.cpu_count() or 1, len(pdfs))
     pool = worker_pool(workers) if workers > 1 and len(pdfs) >= POOL_FROM_PDFS else None
-    started: dict[str, Future | Made | PackError] = {}
+    made: list[Made] = []
     try:
         if pool is not None:
             # the whole-programme guide is the longest: start it first so that no worker ends with it alone
@@ -169,23 +181,31 @@ def make_files(specs: Sequence[PackSpec], task: Callable[[PackSpec], Task], *,
                     result = job if isinstance(job, Made) else make_file(task(spec))
             except PackError as error:
                 result = error
+            if isinstance(result, Made) and spec.name not in reused:
+                made.append(result)
             yield spec, result
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    if store is not None:
+        for item in made:
+            store(item)
 
 
 def write_files(specs: Sequence[PackSpec], task: Callable[[PackSpec], Task], out_dir: Path, *,
-                jobs: int | None = None, progress: Callable[[Written | Failed], None] | None = None) -> BuildReport:
+                jobs: int | None = None, progress: Callable[[Written | Failed], None] | None = None,
+                reused: Mapping[str, Made] | None = None, store: Callable[[Made], None] | None = None) -> BuildReport:
     """Make and write every file, reporting each as written; a file that fails keeps its last good copy.
 
-    Files are written, and reported, in the order of ``specs``.
+    Files are written, and reported, in the order of ``specs``. A file taken from the cache
+    (``reused``) is written only when the folder does not already hold exactly it.
     """
     start = time.perf_counter()
     report = BuildReport()
     began = time.perf_counter()
-    for spec, result in make_files(specs, task, jobs=jobs):
-        outcome = _write(spec, result, out_dir, began)
+    reused = reused or {}
+    for spec, result in make_files(specs, task, jobs=jobs, reused=reused, store=store):
+        outcome = _write(spec, result, out_dir, began, spec.name in reused)
         (report.written if isinstance(outcome, Written) else report.failed).append(outcome)
         if progress:
             progress(outcome)
@@ -194,15 +214,24 @@ def write_files(specs: Sequence[PackSpec], task: Callable[[PackSpec], Task], out
     return report
 
 
-def _write(spec: PackSpec, result: Made | PackError, out_dir: Path, began: float) -> Written | Failed:
+def _write(spec: PackSpec, result: Made | PackError, out_dir: Path, began: float, reused: bool) -> Written | Failed:
     path = out_dir / spec.name
     if isinstance(result, Exception):
         return Failed(spec, path, " ".join(str(result).split()))
     try:
-        write_bytes_atomic(path, result.data)
+        if not (reused and _holds(path, result.data)):
+            write_bytes_atomic(path, result.data)
     except OSError as error:
         return Failed(spec, path, f"cannot write the file ({error.strerror or error})")
-    return Written(spec, path, len(result.data), result.pages, time.perf_counter() - began, result.warnings)
+    return Written(spec, path, len(result.data), result.pages, time.perf_counter() - began, result.warnings, reused)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Does the file already hold exactly these bytes?"""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 __all__ = ["BuildReport", "Failed", "POOL_FROM_PDFS", "Written", "make_files", "prepare_output", "remove_litter",

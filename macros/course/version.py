@@ -1,4 +1,9 @@
-"""The version printed on every pack: the git commit of the sources, or the date of the newest one."""
+"""The version printed on every pack: the git commit of the sources, or the day of the newest one.
+
+In a git checkout, the first local edit after a commit (``abc1234 with local edits``) and each new
+commit change the version on every pack, so every pack is made once more; further edits remake
+only the packs whose sources changed.
+"""
 
 from __future__ import annotations
 
@@ -46,7 +51,8 @@ def source_version(root: Path, source_dirs: Sequence[Path]) -> Version:
                 newest = max(newest, path.stat().st_mtime)
     if not newest:
         return Version("unversioned")
-    date = datetime.fromtimestamp(newest, tz=timezone.utc).replace(microsecond=0)
+    # the day, like the label: an edit later the same day leaves every other pack as it was (and cached)
+    date = datetime.fromtimestamp(newest, tz=timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     return Version(f"sources of {date:%d %B %Y}".replace(" 0", " "), date)
 
 

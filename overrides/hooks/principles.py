@@ -51,10 +51,11 @@ def _publish_course_packs(files: Files, config, site, sources) -> None:
         settings = PublishSettings.from_extra(config.extra)
         if not settings.publish:
             return  # the default: the PDF and Word code is not even loaded
+        from macros.course.cache import CACHE_FOLDER, PackCache
         from macros.course.course import Course, downloads
 
         course = Course.for_site(site, programme=config.site_name, extra=config.extra, sources=sources)
-        made = course.publishable()
+        made, plan = course.publishable(cache=PackCache(site.root / CACHE_FOLDER))
     except CourseError as error:
         raise PluginError(f"Course packs: {error}") from None
     except ProblemsFound as error:
@@ -62,6 +63,10 @@ def _publish_course_packs(files: Files, config, site, sources) -> None:
     for item in made:
         files.append(File.generated(config, f"{settings.folder}/{item.spec.name}", content=item.data))
     site.context.downloads = downloads(made, settings.folder)
+    import logging
+
+    logging.getLogger("mkdocs.hooks.principles").info(
+        "Course packs: made %d, reused %d unchanged from the cache", len(made) - len(plan.reused), len(plan.reused))
 
 
 def _forget_engine() -> None:
