@@ -27,10 +27,12 @@ def site_for(config: Any):
         from .diagnostics import ProblemsFound
         from .site import Site
 
-        root = Path(config["config_file_path"] or ".").resolve().parent
-        help_config = (config.get("extra") or {}).get("help") or {}
+        from .project import read_project_config
+
+        config_file = Path(config["config_file_path"] or "mkdocs.yml").resolve()
+        root = config_file.parent
         try:
-            site = Site.load(root, Path(config["docs_dir"]), help=help_config)
+            site = Site.load(root, Path(config["docs_dir"]), config=read_project_config(root, config_file.name))
         except ProblemsFound as error:
             from mkdocs.exceptions import PluginError
 

@@ -11,17 +11,16 @@ from __future__ import annotations
 import inspect
 import posixpath
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import render
 from .diagnostics import did_you_mean
-from .framework import LEVELS, Framework, Principle
+from .framework import LEVELS, Principle
 from .weave import Call, MacroError
 
 if TYPE_CHECKING:
-    from .coverage import Coverage
+    from .site import Site
 
 #: How each macro is written, for error messages.
 USAGE: dict[str, str] = {
@@ -46,20 +45,6 @@ PER_FOLDER_MACROS = frozenset({"principle", "principle_link", "principles"})
 SUMMARY_MACROS = frozenset({"module_overview", "coverage_matrix", "coverage_exemptions", "help_lines"})
 
 
-@dataclass
-class SiteContext:
-    """What the macros need beyond the page: the framework, the coverage and the help lines."""
-
-    framework: Framework
-    coverage: Coverage | None = None
-    help: dict[str, Any] = field(default_factory=dict)
-    downloads: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    """Per module page: (label, docs-relative path) of its course-pack files, when published."""
-    rendered: dict[tuple, str] = field(default_factory=dict, repr=False)
-    """Output of the calls in ``PER_FOLDER_MACROS``, by folder and call, for this build: the scan and
-    the weave render the same few calls thousands of times."""
-
-
 @lru_cache(maxsize=256)
 def _arguments_problem(cls: type, name: str, count: int, keywords: tuple[str, ...]) -> str | None:
     """Why a call with this many arguments and these keywords does not fit the macro, or None.
@@ -79,7 +64,7 @@ class PageMacros:
 
     NAMES: tuple[str, ...] = tuple(USAGE)
 
-    def __init__(self, site: SiteContext, src_uri: str):
+    def __init__(self, site: Site, src_uri: str):
         self.site = site
         self.src_uri = src_uri
 
@@ -94,7 +79,7 @@ class PageMacros:
         return method(*args, **(kwargs or {}))
 
     def render_call(self, call: Call) -> str:
-        """Render a parsed call (for the weaver and the scan)."""
+        """Render a parsed call (for the weaver and the course packs)."""
         if call.name not in PER_FOLDER_MACROS:
             return self.call(call.name, call.args, call.kwargs)
         key = (posixpath.dirname(self.src_uri), call.name, call.args, tuple(call.kwargs.items()))
@@ -105,6 +90,10 @@ class PageMacros:
         if output is None:
             output = self.site.rendered[key] = self.call(call.name, call.args, call.kwargs)
         return output
+
+    def scan_call(self, call: Call) -> str | None:
+        """Render a call for the coverage scan; None for summaries, whose links belong to other sections."""
+        return None if call.name in SUMMARY_MACROS else self.render_call(call)
 
     # -- validation ------------------------------------------------------------------------
     def _principle(self, value: Any, macro: str) -> Principle:
@@ -176,26 +165,28 @@ class PageMacros:
 
     def module_overview(self) -> str:
         """Duration, objectives, session plan and downloads for the module on this page."""
-        from .coverage import module_overview_markdown
-
-        return module_overview_markdown(self.site, self.src_uri)
+        coverage = self.site.coverage
+        module = coverage.module_for(self.src_uri) if coverage else None
+        if module is None:
+            raise MacroError("macros.bad-arguments",
+                             "module_overview() works only on a training module page with module, title, "
+                             "duration and objectives in its front matter")
+        return render.module_overview(module, self.site.framework, self.src_uri,
+                                      self.site.downloads.get(self.src_uri, ()))
 
     def help_lines(self) -> str:
         """The urgent help lines from the site configuration."""
-        lines = self.site.help.get("lines") or []
-        if not lines:
+        if not self.site.help.lines:
             raise MacroError("macros.bad-arguments",
                              "help_lines() found no help lines; add extra.help.lines to mkdocs.yml")
-        return render.help_lines(lines, self.site.help.get("intro"))
+        return render.help_lines(self.site.help)
 
     def coverage_matrix(self) -> str:
         """The principle x module table of linked sections."""
-        from .coverage import matrix_markdown
-
-        return matrix_markdown(self.site, self.src_uri)
+        coverage = self.site.coverage
+        return render.coverage_matrix(self.site.framework, coverage.training_sections, self.src_uri) if coverage else ""
 
     def coverage_exemptions(self) -> str:
         """Every exempt training section with its reason."""
-        from .coverage import exemptions_markdown
-
-        return exemptions_markdown(self.site, self.src_uri)
+        coverage = self.site.coverage
+        return render.exemptions(coverage.training_sections if coverage else (), self.src_uri)

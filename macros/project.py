@@ -39,6 +39,29 @@ class ProjectConfig:
     """The ``extra`` mapping (help lines, course-pack settings)."""
     data: Mapping[str, Any] = field(default_factory=dict, repr=False)
     """The whole file as data, for the few callers that need more (nav, extensions)."""
+    filename: str = CONFIG_FILE
+    """The file's name, for messages."""
+    text: str = field(default="", repr=False)
+
+    def line_of(self, *keys: str | int) -> int:
+        """The 1-based line of a key path such as ("extra", "help", "lines", 2); the nearest found."""
+        try:
+            node = yaml.compose(self.text, Loader=_TolerantLoader)
+        except yaml.YAMLError:
+            return 1
+        line = 1
+        for key in keys:
+            if isinstance(node, yaml.MappingNode):
+                found = next(((k, v) for k, v in node.value if k.value == key), None)
+                if found is None:
+                    break
+                line, node = found[0].start_mark.line + 1, found[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+                node = node.value[key]
+                line = node.start_mark.line + 1
+            else:
+                break
+        return line
 
 
 def read_project_config(root: Path, filename: str = CONFIG_FILE) -> ProjectConfig:
@@ -49,7 +72,8 @@ def read_project_config(root: Path, filename: str = CONFIG_FILE) -> ProjectConfi
     """
     path = Path(root) / filename
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_TolerantLoader)
     except FileNotFoundError:
         return ProjectConfig()
     except yaml.MarkedYAMLError as error:
@@ -67,4 +91,4 @@ def read_project_config(root: Path, filename: str = CONFIG_FILE) -> ProjectConfi
                                         "it must be a mapping of settings such as site_name and nav")])
     extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
     return ProjectConfig(str(data.get("site_name") or DEFAULT_SITE_NAME), str(data.get("docs_dir") or "docs"),
-                         extra, data)
+                         extra, data, filename, text)

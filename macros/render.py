@@ -12,10 +12,15 @@ import math
 import posixpath
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from markupsafe import escape
 
 from .framework import LEVELS, Framework, Principle
+from .help import HelpSettings
+
+if TYPE_CHECKING:
+    from .coverage import Module, Section
 
 # Characters that Markdown, attribute lists or Jinja would otherwise act on.
 _MD_SPECIALS = str.maketrans({
@@ -197,11 +202,12 @@ def _wrap(value: str, width: int) -> list[str]:
     return lines
 
 
-def session_plan(rows: Iterable[tuple[str, str, int, Sequence[Principle]]], from_src: str) -> str:
+def session_plan_table(module: Module, framework: Framework, from_src: str) -> str:
     """A Markdown table: section (linked by anchor), minutes and principles, with a total."""
     lines = ["| Section | Minutes | Principles |", "| --- | ---: | --- |"]
     total = 0
-    for title, anchor, minutes, principles in rows:
+    for title, anchor, minutes, principles in ((r.title, r.anchor, r.minutes, r.principles)
+                                               for r in module.plan_rows(framework)):
         total += minutes
         names = ", ".join(link(p, from_src, label=f"{p.number}. {p.title}") for p in principles) or "Housekeeping"
         lines.append(f"| [{text(title)}](#{anchor}) | {minutes} | {names} |")
@@ -209,25 +215,60 @@ def session_plan(rows: Iterable[tuple[str, str, int, Sequence[Principle]]], from
     return "\n".join(lines)
 
 
-def help_lines(lines: Sequence[dict], intro: str | None = None) -> str:
+def module_overview(module: Module, framework: Framework, from_src: str,
+                    downloads: Sequence[tuple[str, str]] = ()) -> str:
+    """A module page's length, objectives, session plan and course-pack downloads ((label, docs path) pairs)."""
+    objectives = "\n".join(f"- {text(o)}" for o in module.objectives)
+    parts = [
+        "<div class=\"module-overview\" markdown>\n",
+        f"**Length:** {length_text(module.duration)}\n{{: .module-length }}\n",
+        f"**By the end of this module you will be able to:**\n\n{objectives}\n",
+        f"**Session plan**\n\n{session_plan_table(module, framework, from_src)}\n",
+    ]
+    if downloads:
+        items = "\n".join(f"- [{text(label)}]({rel(target, from_src)})" for label, target in downloads)
+        parts.append(f"**Course pack downloads**\n\n{items}\n")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def coverage_matrix(framework: Framework, sections: Sequence[Section], from_src: str) -> str:
+    """The principle x training page heat table of linked sections, with counts as text."""
+    pages = sorted({(s.src_uri, s.page) for s in sections})
+    header = "| Principle | " + " | ".join(f"[{text(title)}]({rel(src, from_src)})" for src, title in pages) + " | Total |"
+    lines = [header, "| --- | " + " | ".join("---:" for _ in pages) + " | ---: |"]
+    for p in framework.principles:
+        taught = [s for s in sections if p.id in s.principles]
+        cells = []
+        for src, _ in pages:
+            n = sum(1 for s in taught if s.src_uri == src)
+            cells.append(f'<span class="heat heat-{min(n, 3)}">{n}</span>')
+        lines.append(f"| {link(p, from_src, label=f'{p.number}. {p.title}')} | " + " | ".join(cells) + f" | {len(taught)} |")
+    return '<div class="coverage-matrix" markdown>\n\n' + "\n".join(lines) + "\n\n</div>"
+
+
+def exemptions(sections: Sequence[Section], from_src: str) -> str:
+    """Every exempt section among these, with its reason."""
+    exempt = [s for s in sections if s.exempt is not None]
+    if not exempt:
+        return "No training section is exempt."
+    return "\n".join(f"- [{text(s.page)}: {text(s.title)}]({rel(s.src_uri, from_src)}#{s.anchor}): "
+                     f"{text(s.exempt)}" for s in exempt)
+
+
+def help_lines(help: HelpSettings) -> str:
     """The urgent-help list, from configuration (never hard-coded in prose)."""
     items = []
-    for entry in lines:
-        name = text(str(entry.get("name", "")))
-        number = str(entry.get("number", "")).strip()
-        how = text(str(entry.get("description", "")))
-        tel = "".join(ch for ch in number if ch.isdigit() or ch == "+")
-        call = f'<a href="tel:{escape(tel)}">{escape(number)}</a>' if tel else escape(number)
-        extra = ""
-        if entry.get("url"):
-            extra = f' <a href="{escape(entry["url"])}">{escape(entry.get("url_text") or "Website")}</a>'
-        items.append(f"<li><strong>{name}</strong>: {call}. {how}{extra}</li>")
-    head = f"<p>{text(intro)}</p>\n" if intro else ""
+    for line in help.lines:
+        call = f'<a href="{escape(line.href)}">{escape(line.display or line.number)}</a>'
+        extra = f' <a href="{escape(line.url)}">{escape(line.url_text or "Website")}</a>' if line.url else ""
+        items.append(f"<li><strong>{text(line.name)}</strong>: {call}. {text(line.description)}{extra}</li>")
+    head = f"<p>{text(help.intro)}</p>\n" if help.intro else ""
     return f'{head}<ul class="help-lines">\n' + "\n".join(items) + "\n</ul>"
 
 
 __all__ = [
-    "LEVELS", "attribution", "checklist", "duration", "exemption", "framework_diagram", "help_lines",
-    "length_text", "link", "principle_card", "principle_chips", "principle_link", "principles_overview", "prompts",
-    "rel", "session_plan", "text",
+    "LEVELS", "attribution", "checklist", "coverage_matrix", "duration", "exemption", "exemptions", "framework_diagram", "help_lines",
+    "length_text", "link", "module_overview", "principle_card", "principle_chips", "principle_link", "principles_overview", "prompts",
+    "rel", "session_plan_table", "text",
 ]

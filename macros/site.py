@@ -1,7 +1,9 @@
-"""The site as the engine sees it: load the sources, scan them, make the generated pages.
+"""The site as the engine sees it: one build's state, its sources, its coverage and its generated pages.
 
-``Site`` is created once per build (never stored at module level), by the MkDocs glue or by a
-script. It holds the framework, the coverage settings and, after ``scan``, the coverage.
+``Site`` is created once per build (never stored at module level), by the site generator's glue
+or by a script, and is the only place build state lives: the framework, the coverage settings,
+the help lines, the coverage once scanned, the published course-pack downloads, the cache of
+rendered chips, and the page being woven between the glue's two macro steps.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from . import render
 from .coverage import Coverage, scan_site
 from .diagnostics import Diagnostic, ProblemsFound
 from .framework import LEVELS, Framework, load_framework
-from .page_macros import PageMacros, SiteContext
+from .help import HelpSettings, parse_help
+from .page_macros import PageMacros
+from .project import ProjectConfig, read_project_config
 from .settings import Settings, load_settings
 from .weave import Woven, weave
 
@@ -25,23 +29,37 @@ SETTINGS_FILE = "principles/coverage.yaml"
 
 @dataclass
 class Site:
-    """One build's view of the project: framework, settings, coverage and macro context."""
+    """One build's view of the project, and all of that build's state."""
 
     root: Path
     docs_dir: Path
     framework: Framework
     settings: Settings
-    context: SiteContext
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    help: HelpSettings = field(default_factory=HelpSettings)
+    coverage: Coverage | None = None
+    """The coverage, once ``scan`` has run."""
+    downloads: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Per module page: (label, docs-relative path) of its course-pack files, when they are published."""
+    rendered: dict[tuple, str] = field(default_factory=dict, repr=False)
+    """Output of the calls in ``PER_FOLDER_MACROS``, by folder and call, for this build: the scan and
+    the weave render the same few calls thousands of times."""
     woven: Woven | None = None
     """The page being rendered now, between the glue's pre- and post-macro steps."""
 
     @classmethod
-    def load(cls, root: Path, docs_dir: Path | None = None, help: Mapping[str, Any] | None = None) -> Site:
-        """Load and validate the framework and the settings; raise ProblemsFound with all problems."""
+    def load(cls, root: Path, docs_dir: Path | None = None, config: ProjectConfig | None = None) -> Site:
+        """Load and validate the framework, the settings and the help lines; raise ProblemsFound with all problems.
+
+        ``config`` is the project's mkdocs.yml as data; by default it is read from ``root``.
+        """
         root = root.resolve()
         problems: list[Diagnostic] = []
-        framework = settings = None
+        framework = settings = help = None
+        try:
+            config = config or read_project_config(root)
+            help = parse_help(config.extra.get("help"), config.filename, config.line_of)
+        except ProblemsFound as error:
+            problems += error.diagnostics
         try:
             framework = load_framework(root / FRAMEWORK_FILE, FRAMEWORK_FILE)
         except ProblemsFound as error:
@@ -52,8 +70,15 @@ class Site:
             problems += error.diagnostics
         if problems:
             raise ProblemsFound(problems)
-        context = SiteContext(framework, help=dict(help or {}))
-        return cls(root, (docs_dir or root / "docs").resolve(), framework, settings, context)
+        docs = docs_dir or root / config.docs_dir
+        return cls(root, docs.resolve(), framework, settings, help)
+
+    @classmethod
+    def from_data(cls, framework: Framework, settings: Settings | None = None, help: HelpSettings | None = None,
+                  root: Path = Path(".")) -> Site:
+        """A site made from data already loaded (tests, tools): docs/ under ``root``."""
+        root = root.resolve()
+        return cls(root, root / "docs", framework, settings or Settings(), help or HelpSettings())
 
     @property
     def docs_prefix(self) -> str:
@@ -62,11 +87,6 @@ class Site:
             return self.docs_dir.relative_to(self.root).as_posix() + "/"
         except ValueError:
             return self.docs_dir.as_posix() + "/"
-
-    @property
-    def coverage(self) -> Coverage | None:
-        """The coverage, once scanned."""
-        return self.context.coverage
 
     def read_sources(self) -> dict[str, str]:
         """Every Markdown page under docs/ (hidden files and folders skipped, as MkDocs does)."""
@@ -86,12 +106,15 @@ class Site:
         return sources
 
     def scan(self, sources: Mapping[str, str]) -> Coverage:
-        """Scan the pages (the principle pages that will be generated are added here)."""
-        return scan_site(sources, self.context, self.settings, self.docs_prefix)
+        """Scan the pages for coverage and keep the result for this build's macros and generated pages."""
+        self.coverage = scan_site(sources, self.framework, self.settings,
+                                  lambda src_uri, call: self.macros(src_uri).scan_call(call),
+                                  macro_names=PageMacros.NAMES, docs_prefix=self.docs_prefix)
+        return self.coverage
 
     def macros(self, src_uri: str) -> PageMacros:
         """The macros bound to one page."""
-        return PageMacros(self.context, src_uri)
+        return PageMacros(self, src_uri)
 
     def weave(self, markdown: str, src_uri: str, known_names=(), line_offset: int = 0) -> Woven:
         """Render the literal macro calls of one page (see ``weave.weave``)."""

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from macros.coverage import FORMATS  # noqa: E402
+from macros.coverage import REPORT_FORMATS as FORMATS  # noqa: E402
 from macros.diagnostics import ProblemsFound  # noqa: E402
 from macros.site import Site  # noqa: E402
 

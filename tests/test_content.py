@@ -25,7 +25,7 @@ READER_PAGES = sorted(p for p in SOURCES if p not in TECHNICAL)
 
 HANDBOOK = ["peer-worker-role", "coordinator-role", "on-the-ward", "discharge-meetings", "first-weeks-at-home",
             "working-with-teams", "notes-and-records", "boundaries-and-sharing", "endings",
-            "looking-after-yourself", "adapting-locally"]
+            "looking-after-yourself", "adapting-locally", "crisis-suicide-and-self-harm", "lone-working-and-home-visits"]
 
 
 def prose(markdown: str) -> str:
@@ -99,7 +99,8 @@ def test_handbook_pages_exist():
     for name in HANDBOOK:
         assert f"handbook/{name}.md" in SOURCES
     for page in ("index.md", "help.md", "glossary.md", "accessibility.md", "supervision/reflective-checklist.md",
-                 "supervision/individual.md", "supervision/team.md", "supervision/organisational.md"):
+                 "supervision/individual.md", "supervision/team.md", "supervision/organisational.md",
+                 "supervision/after-a-death-or-serious-incident.md", "training/11-staying-safe-together.md"):
         assert page in SOURCES
 
 
@@ -141,3 +142,102 @@ def test_navigation_is_at_most_three_levels_and_lists_every_page():
     walk(nav, 1)
     expected = set(SOURCES) | {p.src_uri for p in SITE.framework.principles}
     assert set(listed) == expected
+
+
+# --- Staying safe: two kinds of plan, crisis help, lone working, confidentiality (issue 15) ---
+
+LONE_WORKING_PAGE = "handbook/lone-working-and-home-visits.md"
+
+#: Words that call something optional, or say that a person may do without it.
+OPTIONAL = re.compile(
+    r"\boptional\b|choose not to (have|make|write)|(no one|nobody) (has|needs) to have"
+    r"|(does|do) not (have|need) to have (one|a plan)|having one is (always )?(their|the person's|your) choice",
+    re.I)
+#: ... unless the same sentence says the opposite ("never optional", "not optional").
+NOT_OPTIONAL = re.compile(r"\b(not|never|isn't)\b[^.;:]{0,40}\boptional\b", re.I)
+#: The care team's plan (discharge arrangements, the care plan, aftercare), or "any plan" that lumps both kinds together.
+CARE_TEAM_PLAN = re.compile(
+    r"care[- ]team'?s? plan|\bcare plan|discharge (plan|arrangements)|discharge, crisis|\(discharge"
+    r"|\baftercare\b|section 117|plan for going home|\bany (such )?plan\b|\bany plan like this\b",
+    re.I)
+
+
+def plan_passages(markdown: str) -> list[tuple[str, list[str]]]:
+    """Each paragraph, list item or glossary entry, with its sentences; code and macros removed."""
+    text = re.sub(r"(?s)```.*?```", "", markdown)
+    text = re.sub(r"(?s)\{\{.*?\}\}", "", text)
+    units = re.split(r"\n\s*\n|\n(?=\s*(?:[-*]|\d+\.)\s)", text)
+    return [(unit, [s for s in re.split(r"(?<=[.!?])\s+", " ".join(unit.split())) if s]) for unit in units]
+
+
+def optional_care_team_plans(markdown: str) -> list[str]:
+    """Passages that call a plan optional while the passage is about the care team's plan (or any plan)."""
+    found = []
+    for unit, sentences in plan_passages(markdown):
+        calls_optional = [s for s in sentences if OPTIONAL.search(s) and not NOT_OPTIONAL.search(s)]
+        about_care_team = [s for s in sentences if CARE_TEAM_PLAN.search(s) and not NOT_OPTIONAL.search(s)]
+        if calls_optional and about_care_team:
+            found.append(" ".join(unit.split())[:160])
+    return found
+
+
+@pytest.mark.parametrize("passage, wrong", [
+    ("People may be offered a discharge plan or a crisis plan. Any plan like this is the person's own, and it is optional.",
+     True),
+    ("- Any discharge, crisis or recovery plan is the person's own. They can choose not to have one.", True),
+    ("**Plan (discharge, crisis or recovery)**\n: Any plan belongs to the person. Having one is always their choice.",
+     True),
+    ("- any plan is the person's own and optional;", True),
+    ("Your own crisis plan is optional. It is yours to write, or not.", False),
+    ("The care team's plan is not optional: it is how the service looks after you.", False),
+    ("Your own plan is optional.\n\nThe care plan and aftercare are the care team's. They are never optional.", False),
+])
+def test_the_plan_check_tells_the_two_kinds_apart(passage, wrong):
+    assert bool(optional_care_team_plans(passage)) is wrong
+
+
+@pytest.mark.parametrize("page", sorted(SOURCES))
+def test_the_care_teams_plan_is_never_called_optional(page):
+    assert not optional_care_team_plans(SOURCES[page]), (
+        f"{page}: only the person's own plan is optional; keep the care team's plan (discharge arrangements, "
+        f"care plan, aftercare) apart and never call it optional")
+
+
+def test_help_page_points_to_the_persons_own_crisis_plan_and_safety_first():
+    text = SOURCES["help.md"]
+    assert re.search(r"\b(your|their|the person's) own (crisis|safety) plan", text, re.I), "the person's own crisis plan"
+    assert re.search(r"if it is safe for you", text, re.I), "stay with someone only if it is safe for you"
+    assert re.search(r"crisis (team|or home treatment team)|home treatment team", text, re.I), "the local crisis team"
+
+
+HOME_VISIT = re.compile(
+    r"\bhome visits?\b|\bvisits? (at|to) (the person's|their|someone's|a person's) home"
+    r"|\bmeet(ing|s)? (at|in) (the person's |their |someone's |a person's )?home\b|\b(at|in) the person's home\b",
+    re.I)
+
+
+@pytest.mark.parametrize("page", sorted(p for p in SOURCES if p != LONE_WORKING_PAGE))
+def test_every_page_that_mentions_a_home_visit_links_the_lone_working_guidance(page):
+    text = SOURCES[page]
+    if HOME_VISIT.search(prose(text)):
+        assert re.search(r"\]\((\.\./)*(handbook/)?lone-working-and-home-visits\.md(#[^)]*)?\)", text), (
+            f"{page} mentions a home visit; link the lone-working guidance ({LONE_WORKING_PAGE})")
+
+
+def test_the_lone_working_page_exists():
+    assert LONE_WORKING_PAGE in SOURCES
+
+
+def test_no_promise_that_what_people_say_stays_between_us():
+    for path in sorted(DOCS.rglob("*.md")):
+        assert "stays between us" not in path.read_text(encoding="utf-8").lower(), path
+
+
+@pytest.mark.parametrize("page", ["training/11-staying-safe-together.md", "handbook/crisis-suicide-and-self-harm.md",
+                                  "help.md", "supervision/after-a-death-or-serious-incident.md"])
+def test_suicide_and_self_harm_are_talked_about_in_the_safety_pages(page):
+    assert page in SOURCES, f"{page} is missing"
+    paragraphs = [p for p in re.split(r"\n\s*\n", SOURCES[page]) if not re.match(r"\s*([-*]|\d+\.|#)", p)]
+    for word in ("suicide", "self-harm"):
+        assert any(word in p.lower() and len(prose(p).split()) >= 20 for p in paragraphs), (
+            f"{page}: talk about {word} in a paragraph of its own, not only in a list")

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from macros.coverage import scan_site
 from macros.framework import load_framework
-from macros.page_macros import SiteContext
 from macros.settings import Settings, parse_settings
+from macros.site import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 FW = load_framework(ROOT / "principles" / "principles.yaml", "principles/principles.yaml")
@@ -20,7 +19,7 @@ ALL = '{{ principles("relationships", "mutuality", "experiential-knowledge", "le
 
 
 def scan(pages: dict[str, str], settings: Settings | None = None):
-    return scan_site(pages, SiteContext(FW), settings or Settings())
+    return Site.from_data(FW, settings).scan(pages)
 
 
 def section_ids(coverage):

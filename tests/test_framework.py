@@ -172,24 +172,61 @@ def test_every_code_used_in_the_engine_is_documented_and_sorted():
     assert list(CODES) == sorted(CODES)
 
 
-def _engine_modules() -> list[str]:
-    """Every module of the engine, subpackages included: course, course.cli, course.jobs ..."""
-    names = set()
-    for path in (ROOT / "macros").rglob("*.py"):
-        parts = path.relative_to(ROOT / "macros").with_suffix("").parts
-        if parts[-1] == "__init__":
-            parts = parts[:-1]
-        if parts:
-            names.add(".".join(parts))
-    return sorted(names)
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT / "macros").with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-ENGINE_MODULES = _engine_modules()
+#: Every engine module and package below macros/ (the glue, macros/__init__.py, is not engine).
+ENGINE_MODULES = sorted(name for name in (_module_name(p) for p in (ROOT / "macros").rglob("*.py")) if name)
 
 
 def test_the_engine_is_all_there():
     assert {"framework", "strict_yaml", "diagnostics", "render", "weave", "page_macros", "coverage",
             "settings", "site", "course"} <= set(ENGINE_MODULES)
+
+
+def _engine_imports(name: str) -> set[str]:
+    """The engine modules that one engine module imports at run time (TYPE_CHECKING imports left out)."""
+    import ast
+
+    path = ROOT / "macros" / (name.replace(".", "/") + ".py")
+    if not path.exists():
+        path = ROOT / "macros" / name.replace(".", "/") / "__init__.py"
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            node.body = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package.split(".") if package else []
+            base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+            target = ".".join(base + ([node.module] if node.module else []))
+            for alias in node.names:
+                full = f"{target}.{alias.name}" if target else alias.name
+                found.add(full if full in ENGINE_MODULES else target)
+    return {m for m in found if m in ENGINE_MODULES and m != name}
+
+
+def test_no_import_cycle_among_engine_modules():
+    graph = {name: _engine_imports(name) for name in ENGINE_MODULES}
+    cycles = []
+
+    def visit(name, trail):
+        if name in trail:
+            cycle = trail[trail.index(name):] + [name]
+            # a package importing its own submodules (``coverage`` -> ``coverage.scan``) is not a cycle
+            if not all(a.startswith(b + ".") or b.startswith(a + ".") for a, b in zip(cycle, cycle[1:])):
+                cycles.append(" -> ".join(cycle))
+            return
+        for other in graph[name]:
+            visit(other, trail + [name])
+
+    for name in graph:
+        visit(name, [])
+    assert not cycles, cycles[0]
 
 
 @pytest.mark.parametrize("module", ENGINE_MODULES)

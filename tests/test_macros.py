@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from macros.framework import load_framework, parse_framework
-from macros.page_macros import PageMacros, SiteContext
+from macros.page_macros import PageMacros
+from macros.site import Site
 from macros.weave import MacroError, protect, restore, weave
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,7 +17,7 @@ PAGE = "training/03-mutuality.md"
 
 
 def run(name, *args, page=PAGE, **kwargs):
-    return PageMacros(SiteContext(FW), page).call(name, args, kwargs)
+    return PageMacros(Site.from_data(FW), page).call(name, args, kwargs)
 
 
 OUTPUT_CASES = [
@@ -96,7 +97,7 @@ def test_yaml_text_is_escaped():
     source = (ROOT / "principles" / "principles.yaml").read_text(encoding="utf-8")
     hostile = source.replace("title: Mutuality and reciprocity", "title: '<script>alert(1)</script> {{ x }} [a](b)'")
     fw = parse_framework(hostile)
-    macros = PageMacros(SiteContext(fw), PAGE)
+    macros = PageMacros(Site.from_data(fw), PAGE)
     for out in (macros.principle_link("mutuality"), macros.principle("mutuality"), macros.principles("mutuality")):
         assert "<script>" not in out and "{{" not in out and "[a](b)" not in out
         assert "&lt;script&gt;" in out
@@ -104,7 +105,7 @@ def test_yaml_text_is_escaped():
 
 # -- weaving ------------------------------------------------------------------------------------
 def weave_page(markdown, offset=0):
-    macros = PageMacros(SiteContext(FW), PAGE)
+    macros = PageMacros(Site.from_data(FW), PAGE)
     return weave(markdown, macros.render_call, macro_names=PageMacros.NAMES, known_names={"config"},
                  display_path="docs/" + PAGE, line_offset=offset)
 

@@ -38,7 +38,7 @@ class Course:
         self.extra = dict(extra or {})
         self.modules = ModuleFinder(site.coverage)
         """Finding the modules."""
-        context = PackContext(site.framework, programme, version.label, dict(site.context.help))
+        context = PackContext(site.framework, programme, version.label, site.help)
         self.packs = PackRenderer(site, self.modules.pages, context, version.date, self.extra, sources)
         """Laying out the packs."""
 
@@ -47,7 +47,7 @@ class Course:
         """Read mkdocs.yml, load and scan the site; raise ProblemsFound or CourseError."""
         root = root.resolve()
         config = read_project_config(root)
-        site = Site.load(root, root / config.docs_dir, help=config.extra.get("help") or {})
+        site = Site.load(root, root / config.docs_dir, config=config)
         sources = site.read_sources()
         site.scan(sources)
         version = version or source_version(root, [site.docs_dir, root / "principles"])

@@ -16,6 +16,7 @@ from markupsafe import escape
 from .. import render
 from ..coverage import Module
 from ..framework import LEVELS, Framework, Principle
+from ..help import HelpSettings
 from .transforms import mark_links
 from .tree import E, Element, heading_level, render_markdown, to_html
 
@@ -33,7 +34,7 @@ class PackContext:
     """The programme's name (the site name), shown on every cover."""
     version: str
     """A version label, the same for the same sources (for example a git commit)."""
-    help: Mapping[str, Any] = field(default_factory=dict)
+    help: HelpSettings = field(default_factory=HelpSettings)
     """The urgent help lines from the site configuration (never hard-coded)."""
 
 
@@ -91,20 +92,15 @@ def help_pointer() -> Element:
 
 def help_section(ctx: PackContext) -> Element | None:
     """The urgent help lines from the configuration, or None when the site has none."""
-    lines = ctx.help.get("lines") or []
-    if not lines:
+    if not ctx.help.lines:
         return None
     items = []
-    for entry in lines:
-        name = str(entry.get("name", "")).strip()
-        number = str(entry.get("number", "")).strip()
-        how = str(entry.get("description", "")).strip()
-        url = str(entry.get("url", "")).strip()
-        item = E("li", E("strong", name), f": {number}. " if number else ". ", how)
-        if url:
-            item.append(" ", E("a", entry.get("url_text") or url, href=url, class_="external"))
+    for line in ctx.help.lines:
+        item = E("li", E("strong", line.name), f": {line.display or line.number}. ", line.description.strip())
+        if line.url:
+            item.append(" ", E("a", line.url_text or line.url, href=line.url, class_="external"))
         items.append(item)
-    intro = str(ctx.help.get("intro") or "").strip()
+    intro = (ctx.help.intro or "").strip()
     return E("section", E("h2", "Getting help now", id="help"), E("p", intro) if intro else None,
              E("ul", *items, class_="help-lines"), class_="help page")
 
@@ -136,8 +132,7 @@ def contents(entries: Sequence[tuple[str, str, Sequence[tuple[str, str]]]]) -> E
 
 def pack_session_plan(module: Module, framework: Framework) -> Element:
     """The session plan table, made by the same renderer as the site's module overview."""
-    rows = [(r.title, r.anchor, r.minutes, r.principles) for r in module.plan_rows(framework)]
-    table = render_markdown(render.session_plan(rows, module.src_uri))
+    table = render_markdown(render.session_plan_table(module, framework, module.src_uri))
     mark_links(table, module.src_uri)
     for element in table.iter():
         if element.tag == "table":

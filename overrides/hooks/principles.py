@@ -62,7 +62,7 @@ def _publish_course_packs(files: Files, config, site, sources) -> None:
         raise PluginError("The course packs could not be made:\n" + error.report()) from None
     for item in made:
         files.append(File.generated(config, f"{settings.folder}/{item.spec.name}", content=item.data))
-    site.context.downloads = downloads(made, settings.folder)
+    site.downloads = downloads(made, settings.folder)
     import logging
 
     logging.getLogger("mkdocs.hooks.principles").info(
