@@ -1,12 +1,23 @@
 """mkdocs-macros glue: registers the principle macros and weaves each page.
 
-Thin on purpose. Everything real lives in the engine modules beside this file (``framework``,
-``weave``, ``page_macros``, ``coverage``, ``site``), which import nothing from MkDocs, so that
-scripts can use them and a future site generator only needs new glue. Nothing from MkDocs is
-imported at module level here either, so ``import macros.framework`` stays MkDocs-free.
+Thin on purpose. Everything real lives in the engine modules and packages beside this file
+(``framework``, ``weave``, ``page_macros``, ``coverage``, ``site``, ``course``), which import nothing
+from MkDocs, so that scripts can use them and a future site generator only needs new glue. Nothing
+from MkDocs is imported at module level here either, so ``import macros.framework`` stays MkDocs-free.
 
-mkdocs-macros imports this package once per process; all build state lives on the MkDocs
-config object of the current build (see ``site_for``), never in module globals.
+mkdocs-macros imports this package once per process; all build state lives on the engine's ``Site``,
+kept in the config of the current build (see ``site_for``), never in module globals.
+
+The gate does not depend on logging: under MkDocs every error-severity diagnostic is counted on the
+``Site`` and the hook (``overrides/hooks/principles.py``) fails the build on them itself, so ``mkdocs
+build -q`` or ``--no-strict`` cannot switch it off (MkDocs' ``-q`` hides warnings before strict mode
+counts them: mkdocs/mkdocs#4126). Errors are also logged at ERROR level, so ``-q`` still shows them.
+
+Zensical runs this module too, with differences the glue absorbs: its config is a plain dict with
+``root_dir`` instead of ``config_file_path``; it runs ``define_env`` for every page; it never calls
+``on_pre_page_macros``/``on_post_page_macros`` (``macros/extension.py`` runs the same step there);
+it runs no MkDocs hooks (``site_for`` scans the sources instead); and it ignores Python logging, so
+under Zensical our problems are raised, never logged.
 """
 
 from __future__ import annotations
@@ -20,34 +31,64 @@ log = logging.getLogger("mkdocs.plugins.principles")
 _ATTR = "_principles_site"
 
 
+def is_zensical(config: Any) -> bool:
+    """True under Zensical, which hands macros its configuration as a plain dict (MkDocs: MkDocsConfig)."""
+    return isinstance(config, dict)
+
+
+def project_config_file(config: Any) -> Path:
+    """The project's mkdocs.yml, from whichever key the engine provides."""
+    if config.get("root_dir"):  # Zensical gives the folder it read mkdocs.yml from
+        return Path(config["root_dir"]).resolve() / "mkdocs.yml"
+    return Path(config["config_file_path"] or "mkdocs.yml").resolve()  # MkDocs
+
+
 def site_for(config: Any):
-    """The engine's Site for this build, created on first use and kept on the config object."""
-    site = getattr(config, _ATTR, None)
+    """The engine's Site for this build, created on first use and kept in the build's config."""
+    site = config.get(_ATTR)
     if site is None:
         from .diagnostics import ProblemsFound
+        from .project import read_project_config
         from .site import Site
 
-        from .project import read_project_config
-
-        config_file = Path(config["config_file_path"] or "mkdocs.yml").resolve()
+        config_file = project_config_file(config)
         root = config_file.parent
         try:
-            site = Site.load(root, Path(config["docs_dir"]), config=read_project_config(root, config_file.name))
+            site = Site.load(root, root / config["docs_dir"], config=read_project_config(root, config_file.name))
+            if is_zensical(config):
+                _zensical_checks(site, config)
         except ProblemsFound as error:
+            if is_zensical(config):
+                raise
             from mkdocs.exceptions import PluginError
 
             raise PluginError("The principles could not be loaded:\n" + error.report()) from None
-        setattr(config, _ATTR, site)
+        site = config.setdefault(_ATTR, site)  # Zensical may render pages in parallel: keep the first
     return site
 
 
-def report(diagnostics, severity=lambda d: "error") -> None:
-    """Log diagnostics: errors as warnings (strict mode fails on them), the rest as info."""
-    for d in diagnostics:
-        level = severity(d)
-        if level == "error":
-            log.warning(d.format())
-        elif level == "warning":
+def _zensical_checks(site, config) -> None:
+    """What the MkDocs hooks do before any page, done once per Zensical build: scan, check, fail loudly."""
+    from .course_settings import PublishSettings
+    from .diagnostics import ProblemsFound
+
+    coverage = site.scan(site.read_sources())
+    for severity, d in site.note(coverage.diagnostics):
+        if severity == "warning":
+            print(f"warning: {d.format()}", file=sys.stderr)
+    if site.errors:
+        raise ProblemsFound(site.errors)
+    if PublishSettings.from_extra(config.get("extra") or {}).publish:
+        raise RuntimeError("mkdocs.yml: extra.course_packs.publish needs the MkDocs hooks, which Zensical does not run; "
+                           "set it to false and make the packs with `python3 scripts/build_course.py`, or build with MkDocs")
+
+
+def report(site, diagnostics) -> None:
+    """Show diagnostics once each: errors at ERROR level (counted on the Site for the gate), warnings as info."""
+    for severity, d in site.note(diagnostics):
+        if severity == "error":
+            log.error(d.format())
+        else:
             log.info("warning: %s", d.format())
 
 
@@ -64,21 +105,25 @@ def _jinja_line() -> int | None:
 
 def define_env(env) -> None:
     """Register every principle macro with mkdocs-macros (the Jinja path)."""
-    from .diagnostics import Diagnostic
+    from .diagnostics import Diagnostic, ProblemsFound
     from .page_macros import PageMacros
     from .weave import MacroError
 
     site = site_for(env.conf)
+    zensical = is_zensical(env.conf)
 
     def make(name: str):
         def macro(*args, **kwargs):
-            src_uri = env.page.file.src_uri
+            src_uri = page_src_uri(env.page)
             try:
                 return site.macros(src_uri).call(name, args, kwargs)
             except MacroError as error:
-                line = (_jinja_line() or 0) + (site.woven.line_offset if site.woven else 0)
-                report([Diagnostic(site.docs_prefix + src_uri, line, None, error.code, error.message)])
-                return ""
+                offset = site.woven.line_offset if site.woven else front_matter_lines(site, src_uri)
+                found = [Diagnostic(site.docs_prefix + src_uri, (_jinja_line() or 0) + offset, None, error.code, error.message)]
+                if zensical:
+                    raise ProblemsFound(found) from None
+                report(site, found)
+                return error.output
 
         macro.__name__ = name
         macro.__doc__ = getattr(PageMacros, name).__doc__
@@ -86,6 +131,39 @@ def define_env(env) -> None:
 
     for name in PageMacros.NAMES:
         env.macro(make(name), name)
+
+
+def page_src_uri(page) -> str:
+    """The page's path under docs/ (MkDocs: page.file.src_uri; Zensical: page.path)."""
+    file = getattr(page, "file", None)
+    return file.src_uri if file is not None else page.path
+
+
+def front_matter_lines(site, src_uri: str) -> int:
+    """Lines before the Markdown body in the page's file (for error lines; read only when one is reported)."""
+    from .coverage import split_front_matter
+
+    try:
+        return split_front_matter((site.docs_dir / src_uri).read_text(encoding="utf-8-sig"))[2]
+    except OSError:
+        return 0
+
+
+def weave_page(site, markdown: str, src_uri: str, meta, known_names, line_offset: int):
+    """The literal-call pass both engines run before Jinja (MkDocs: on_pre_page_macros; Zensical: extension.py).
+
+    Both engines add front matter to the Jinja variables, over the macros: a training module's
+    ``duration: 150`` would hide ``duration()``. Literal calls never reach Jinja; for the Jinja that is
+    left, each of our macro names that the front matter would hide is bound back to the macro on the
+    page's first line (no line is added, so line numbers hold).
+    """
+    from .page_macros import PageMacros
+
+    woven = site.weave(markdown, src_uri, known_names=known_names, line_offset=line_offset)
+    hidden = [name for name in PageMacros.NAMES if name in meta]
+    if woven.needs_jinja and hidden:
+        woven.text = "".join(f'{{% set {name} = macros["{name}"] %}}' for name in hidden) + woven.text
+    return woven
 
 
 def on_pre_page_macros(env) -> None:
@@ -98,8 +176,8 @@ def on_pre_page_macros(env) -> None:
     markdown = env.markdown
     offset = raw[: len(raw) - len(markdown)].count("\n") if raw.endswith(markdown) else 0
     known = set(env.macros) | set(env.variables) | set(env.filters) | set(env.env.globals)
-    woven = site.weave(markdown, page.file.src_uri, known_names=known, line_offset=offset)
-    report(woven.diagnostics)
+    woven = weave_page(site, markdown, page.file.src_uri, page.meta, known, offset)
+    report(site, woven.diagnostics)
     site.woven = woven
     env.markdown = woven.text
     if not woven.needs_jinja:
@@ -115,4 +193,7 @@ def on_post_page_macros(env) -> None:
     env.markdown = woven.finish(env.markdown)
     if not woven.needs_jinja:
         env.page.meta.pop("render_macros", None)
+        title = env.page.title  # mkdocs-macros renders a title's macros with Jinja, which this page skipped
+        if isinstance(title, str) and "{{" in title:
+            env.page.title = site.weave(title, env.page.file.src_uri).finish()
     site.woven = None

@@ -14,16 +14,26 @@ CODES: dict[str, str] = {
     "config.invalid": "mkdocs.yml cannot be read as YAML, or is not a mapping of settings.",
     "course.duplicate-module": "Two training pages give the same module number, so packs would clash.",
     "course.template-error": "A module page uses Jinja beyond our macros that the course packs cannot render.",
+    "coverage.chip-inflation": "A section that links more principles than it can really work with (a warning).",
     "coverage.exempt-without-reason": "A no_principle() exemption with an empty reason.",
+    "coverage.principle-not-focus": "A principle that no module names in its focus.",
     "coverage.principle-not-taught": "A principle that no training section links to.",
     "coverage.supervision-missing-principle": "A supervision guide that does not link a principle.",
+    "coverage.supervision-missing-theme": "A supervision guide that does not link the cross-cutting theme.",
+    "coverage.theme-not-addressed": "A training module with no section that links the cross-cutting theme.",
     "coverage.unlinked-section": "A training section with no link to any principle and no exemption.",
     "macros.bad-arguments": "A macro called with the wrong number or kind of arguments.",
     "macros.bad-level": "prompts() called with a level that is not individual, team or organisational.",
+    "macros.template-syntax": "A page's template cannot be read: an unclosed {{ or {%, or a Jinja syntax error.",
     "macros.unknown-macro": "A call to a macro name that does not exist.",
+    "macros.unknown-variable": "A {{ variable }} that the page and the site do not define.",
     "modules.bad-front-matter": "A training module's front matter is missing or has a wrong field.",
     "modules.duration-mismatch": "A module's section durations do not add up to its total.",
+    "modules.focus-too-thin": "A module's focus principle linked in fewer sections than the settings ask.",
     "modules.missing-duration": "A module section without a duration() line.",
+    "modules.missing-focus": "A training module without focus: in its front matter.",
+    "modules.no-break": "A long module (120 minutes or more by default) with no break.",
+    "modules.vague-objective": "A learning objective that does not start with an observable verb.",
     "principles.bad-id": "A principle id that is not a lower-case slug.",
     "principles.bad-number": "Principle numbers that are not 1, 2, 3 ... in order, once each.",
     "principles.bad-value": "A value in the wrong form (a DOI, a URL, a number out of range).",
@@ -32,10 +42,15 @@ CODES: dict[str, str] = {
     "principles.missing-field": "A required field that is missing.",
     "principles.missing-file": "The YAML file does not exist or cannot be read.",
     "principles.not-a-mapping": "The YAML file's top level is not a mapping of keys to values.",
+    "principles.page-edited": "A principle's page stub under docs/principles/ differs from what principles.yaml makes.",
+    "principles.page-extra": "A page under docs/principles/ for a principle that principles.yaml does not have.",
+    "principles.page-missing": "A principle in principles.yaml without its page stub under docs/principles/.",
     "principles.unknown-field": "A field the schema does not know (often a typo).",
     "principles.unknown-id": "A macro or link names a principle id that does not exist.",
     "principles.wrong-type": "A value of the wrong type, such as an unquoted NO read as false.",
     "settings.invalid": "The coverage settings file has a wrong or unknown field.",
+    "site.machinery-missing": "mkdocs.yml does not activate the macros plugin or the principles hook.",
+    "site.unrendered-macro": "A built page still holds {{ }}, {% %} or {# #} outside code: macros did not run.",
     "source.unreadable": "A Markdown source file that cannot be read as UTF-8 text.",
     "yaml.anchor": "YAML anchors and aliases are not allowed: write each value out.",
     "yaml.duplicate-key": "The same key twice in one YAML mapping.",
@@ -43,7 +58,7 @@ CODES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Diagnostic:
     """One problem, at one place in one file."""
 
@@ -61,6 +76,13 @@ class Diagnostic:
     def __post_init__(self) -> None:
         if self.code not in CODES:  # a bug in our code, never a user mistake
             raise ValueError(f"unknown diagnostic code {self.code!r}")
+
+    def _key(self) -> tuple:
+        # a diagnostic without a column sorts before one with a column on the same line
+        return (self.path, self.line, -1 if self.column is None else self.column, self.code, self.message)
+
+    def __lt__(self, other: Diagnostic) -> bool:
+        return self._key() < other._key()
 
     def format(self) -> str:
         """Render as ``path:line[:col]: message [code]``."""

@@ -71,6 +71,20 @@ class Principle:
     """Practice indicators (ours)."""
     line: int = 0
     """Line in principles.yaml where the principle starts."""
+    kind: str = "principle"
+    """``principle``, or ``theme`` for the theme that runs through every principle."""
+    summary: str = ""
+    """The theme's meaning in this handbook's words (empty for principles)."""
+
+    @property
+    def is_theme(self) -> bool:
+        """True for the cross-cutting theme."""
+        return self.kind == "theme"
+
+    @property
+    def label(self) -> str:
+        """The label on chips and links to the page: "3. Mutuality and reciprocity", or the theme's title."""
+        return self.title if self.is_theme else f"{self.number}. {self.title}"
 
     @property
     def src_uri(self) -> str:
@@ -90,26 +104,46 @@ class Framework:
     licence_url: str
     attribution: str
     preamble: str
-    cross_cutting_title: str
-    cross_cutting_summary: str
+    theme: Principle
+    """The theme that runs through every principle (``kind == "theme"``); linked like a principle."""
     principles: tuple[Principle, ...]
     source: str = "principles/principles.yaml"
 
     @property
     def ids(self) -> tuple[str, ...]:
-        """Principle ids in framework order."""
+        """Principle ids in framework order (the theme is not one of them)."""
         return tuple(p.id for p in self.principles)
 
+    @property
+    def linkable(self) -> tuple[Principle, ...]:
+        """Everything a page can link with the principle macros: the principles, then the theme."""
+        return self.principles + (self.theme,)
+
+    @property
+    def linkable_ids(self) -> tuple[str, ...]:
+        """Ids of ``linkable``, in that order."""
+        return tuple(p.id for p in self.linkable)
+
+    @property
+    def cross_cutting_title(self) -> str:
+        """The theme as the paper words it (quoted)."""
+        return self.theme.statement
+
+    @property
+    def cross_cutting_summary(self) -> str:
+        """The theme in this handbook's words."""
+        return self.theme.summary
+
     def get(self, principle_id: str) -> Principle | None:
-        """The principle with this id, or None."""
-        for principle in self.principles:
+        """The principle (or the theme) with this id, or None."""
+        for principle in self.linkable:
             if principle.id == principle_id:
                 return principle
         return None
 
     def suggest(self, bad_id: str) -> str:
         """A 'did you mean' hint for an unknown principle id."""
-        return did_you_mean(bad_id, self.ids)
+        return did_you_mean(bad_id, self.linkable_ids)
 
     @property
     def doi_url(self) -> str:
@@ -158,6 +192,8 @@ def _schema_problems(doc: YamlDocument, display_path: str) -> list[Diagnostic]:
 
     for error in validator.iter_errors(doc.data):
         path = tuple(error.absolute_path)
+        if any(path[: len(a)] == a for a in doc.aliased):
+            continue  # an alias, already reported as not allowed
         name = _describe(path)
         kind = error.validator
         if kind == "required":
@@ -216,6 +252,13 @@ def _identity_problems(data: dict, doc: YamlDocument, display_path: str) -> list
             problems.append(Diagnostic(display_path, pos.line, pos.column, "principles.bad-number",
                                        f"principles[{index}] has number {number}, but it is principle "
                                        f"{index + 1} in the list; number them 1, 2, 3 ... in order"))
+    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+    theme_id = theme.get("id")
+    if isinstance(theme_id, str) and theme_id in seen:
+        pos = doc.where(("theme", "id"))
+        problems.append(Diagnostic(display_path, pos.line, pos.column, "principles.duplicate-id",
+                                   f'the theme\'s id "{theme_id}" is also a principle\'s id (line {seen[theme_id]}); '
+                                   f'give the theme its own id, such as "diversity"'))
     return problems
 
 
@@ -236,9 +279,17 @@ def _build(data: dict, doc: YamlDocument, display_path: str) -> Framework:
         title=meta["title"], version=meta["version"], citation=" ".join(meta["citation"].split()),
         doi=meta["doi"], licence=meta["licence"], licence_url=meta["licence_url"],
         attribution=" ".join(meta["attribution"].split()), preamble=" ".join(meta["preamble"].split()),
-        cross_cutting_title=data["cross_cutting"]["title"],
-        cross_cutting_summary=" ".join(data["cross_cutting"]["summary"].split()),
-        principles=tuple(principles), source=display_path,
+        theme=_theme(data["theme"], doc), principles=tuple(principles), source=display_path,
+    )
+
+
+def _theme(item: dict, doc: YamlDocument) -> Principle:
+    own = item["handbook_own"]
+    return Principle(
+        id=item["id"], number=0, title=item["title"].strip(), statement=item["statement"].strip(), facets=(),
+        keywords=(), prompts={level: tuple(own["prompts"][level]) for level in LEVELS},
+        indicators=tuple(own["indicators"]), line=doc.where(("theme",)).line, kind="theme",
+        summary=" ".join(own["summary"].split()),
     )
 
 
@@ -249,7 +300,7 @@ def parse_framework(text: str, display_path: str = "principles/principles.yaml")
         if not isinstance(doc.data, dict):
             found = "empty" if doc.data is None else _type_name(doc.data)
             problems.append(Diagnostic(display_path, 1, 1, "principles.not-a-mapping",
-                                       f"the file must be a mapping with framework, cross_cutting and "
+                                       f"the file must be a mapping with framework, theme and "
                                        f"principles at the top level, but it is {found}"))
         else:
             problems += _schema_problems(doc, display_path)

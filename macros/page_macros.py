@@ -38,11 +38,15 @@ USAGE: dict[str, str] = {
     "help_lines": "{{ help_lines() }}",
     "coverage_matrix": "{{ coverage_matrix() }}",
     "coverage_exemptions": "{{ coverage_exemptions() }}",
+    "principle_title": '{{ principle_title("mutuality") }}',
+    "principle_page": '{{ principle_page("mutuality") }}',
 }
+#: The kinds of timed section in a module.
+SECTION_KINDS = ("session", "break")
 #: Macros whose output depends only on their arguments and the page's folder (links are relative).
 PER_FOLDER_MACROS = frozenset({"principle", "principle_link", "principles"})
 #: Macros whose output summarises other sections; the coverage scan does not count their links.
-SUMMARY_MACROS = frozenset({"module_overview", "coverage_matrix", "coverage_exemptions", "help_lines"})
+SUMMARY_MACROS = frozenset({"module_overview", "coverage_matrix", "coverage_exemptions", "help_lines", "principle_page"})
 
 
 @lru_cache(maxsize=256)
@@ -91,9 +95,17 @@ class PageMacros:
             output = self.site.rendered[key] = self.call(call.name, call.args, call.kwargs)
         return output
 
-    def scan_call(self, call: Call) -> str | None:
-        """Render a call for the coverage scan; None for summaries, whose links belong to other sections."""
-        return None if call.name in SUMMARY_MACROS else self.render_call(call)
+    def scan_call(self, call: Call) -> str:
+        """Render a call for the coverage scan: summaries render nothing (their links belong to other
+        sections), and an exemption without a reason still marks its section exempt (one mistake, one message)."""
+        if call.name in SUMMARY_MACROS:
+            return ""
+        try:
+            return self.render_call(call)
+        except MacroError as error:
+            if error.code == "coverage.exempt-without-reason":
+                error.output = render.exemption("")
+            raise
 
     # -- validation ------------------------------------------------------------------------
     def _principle(self, value: Any, macro: str) -> Principle:
@@ -143,13 +155,35 @@ class PageMacros:
                              f"no_principle() needs a reason, for example {USAGE['no_principle']}")
         return render.exemption(reason.strip())
 
-    def duration(self, minutes: int) -> str:
-        """The length of a module section, in minutes."""
-        if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
-            raise MacroError("macros.bad-arguments",
-                             f"duration() needs a whole number of minutes above 0, not {minutes!r}; "
-                             f"write it like {USAGE['duration']}")
-        return render.duration(minutes)
+    def duration(self, minutes: int, kind: str = "session", teaching: int | None = None,
+                 activity: int | None = None) -> str:
+        """The length of a module section in minutes; ``kind="break"`` for a break; optionally how it splits
+        into ``teaching`` and ``activity`` minutes."""
+        def whole(value: Any, what: str, minimum: int) -> None:
+            if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+                raise MacroError("macros.bad-arguments",
+                                 f"duration() needs {what}{' above 0' if minimum else ''}, not {value!r}; "
+                                 f"write it like {USAGE['duration']}")
+
+        whole(minutes, "a whole number of minutes", 1)
+        if kind not in SECTION_KINDS:
+            raise MacroError("macros.bad-arguments", f'duration() kind must be "session" or "break", not {kind!r}; '
+                                                     f'write it like {{{{ duration(15, kind="break") }}}}')
+        if teaching is not None or activity is not None:
+            if kind == "break":
+                raise MacroError("macros.bad-arguments", "a break has no teaching or activity time; "
+                                                         'write it like {{ duration(15, kind="break") }}')
+            for value, name in ((teaching, "teaching"), (activity, "activity")):
+                if value is not None:
+                    whole(value, f"{name} as a whole number of minutes", 0)
+            teaching = minutes - activity if teaching is None else teaching
+            activity = minutes - teaching if activity is None else activity
+            if teaching < 0 or activity < 0 or teaching + activity != minutes:
+                raise MacroError("macros.bad-arguments",
+                                 f"duration({minutes}) says {teaching} minutes of teaching and {activity} of activity, "
+                                 f"which do not add up to {minutes}; write it like "
+                                 f"{{{{ duration(40, teaching=10, activity=30) }}}}")
+        return render.duration(minutes, kind, teaching, activity)
 
     def attribution(self) -> str:
         """The citation and licence of the framework."""
@@ -184,9 +218,30 @@ class PageMacros:
     def coverage_matrix(self) -> str:
         """The principle x module table of linked sections."""
         coverage = self.site.coverage
-        return render.coverage_matrix(self.site.framework, coverage.training_sections, self.src_uri) if coverage else ""
+        if coverage is None:
+            return ""
+        focus = {m.src_uri: m.focus for m in coverage.modules}
+        return render.coverage_matrix(self.site.framework, coverage.training_sections, self.src_uri, focus)
 
     def coverage_exemptions(self) -> str:
         """Every exempt training section with its reason."""
         coverage = self.site.coverage
         return render.exemptions(coverage.training_sections if coverage else (), self.src_uri)
+
+    def principle_title(self, id: str) -> str:
+        """The heading of a principle's (or the theme's) own page, "2. Mutuality and reciprocity" (in its stub)."""
+        p = self._own_principle(id, "principle_title")
+        return render.text(p.label)
+
+    def principle_page(self, id: str) -> str:
+        """Everything under the heading of a principle's own page (in its stub, docs/principles/<id>.md)."""
+        return self.site.principle_page(self._own_principle(id, "principle_page").id)
+
+    def _own_principle(self, value: Any, macro: str) -> Principle:
+        """The principle whose own page this is; its links are relative to that page, so nowhere else."""
+        found = self._principle(value, macro)
+        if found.src_uri != self.src_uri:
+            raise MacroError("macros.bad-arguments",
+                             f"{macro}() belongs only on the principle's own page, docs/{found.src_uri}; "
+                             f'link to it with {{{{ principle_link("{found.id}") }}}} instead')
+        return found

@@ -18,6 +18,8 @@ import yaml
 from .diagnostics import Diagnostic, ProblemsFound
 
 CONFIG_FILE = "mkdocs.yml"
+#: The MkDocs hook that runs the coverage gate and makes the principle pages.
+HOOK_FILE = "overrides/hooks/principles.py"
 DEFAULT_SITE_NAME = "Peer support for discharge"
 
 
@@ -42,6 +44,27 @@ class ProjectConfig:
     filename: str = CONFIG_FILE
     """The file's name, for messages."""
     text: str = field(default="", repr=False)
+
+    def problems(self) -> list[Diagnostic]:
+        """What in mkdocs.yml would silently break the handbook: duplicate keys (YAML keeps only the last),
+        and a missing macros plugin or principles hook (pages would go out with raw ``{{ }}``)."""
+        found = _duplicate_keys(self.text, self.filename)
+        if not self.text:
+            return found
+        plugins = self.data.get("plugins") or []
+        names = [p if isinstance(p, str) else next(iter(p), None) if isinstance(p, dict) else None
+                 for p in (plugins if isinstance(plugins, list) else [])]
+        if "macros" not in names:
+            found.append(Diagnostic(self.filename, self.line_of("plugins"), None, "site.machinery-missing",
+                                    "the macros plugin is not active, so no principle macro would run; add "
+                                    "'- macros: {module_name: macros}' under plugins (and keep a single plugins: key)"))
+        hooks = self.data.get("hooks") or []
+        if not any(isinstance(h, str) and h.replace("\\", "/").endswith(HOOK_FILE) for h in
+                   (hooks if isinstance(hooks, list) else [])):
+            found.append(Diagnostic(self.filename, self.line_of("hooks"), None, "site.machinery-missing",
+                                    f"the principles hook is not listed, so MkDocs would not check coverage or make "
+                                    f"the principle pages; add 'hooks: [{HOOK_FILE}]'"))
+        return found
 
     def line_of(self, *keys: str | int) -> int:
         """The 1-based line of a key path such as ("extra", "help", "lines", 2); the nearest found."""
@@ -92,3 +115,30 @@ def read_project_config(root: Path, filename: str = CONFIG_FILE) -> ProjectConfi
     extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
     return ProjectConfig(str(data.get("site_name") or DEFAULT_SITE_NAME), str(data.get("docs_dir") or "docs"),
                          extra, data, filename, text)
+
+
+def _duplicate_keys(text: str, filename: str) -> list[Diagnostic]:
+    """A diagnostic for every key written twice in one mapping of the file."""
+    try:
+        root = yaml.compose(text, Loader=_TolerantLoader)
+    except yaml.YAMLError:
+        return []
+    found: list[Diagnostic] = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    line = key.start_mark.line + 1
+                    if key.value in seen:
+                        found.append(Diagnostic(filename, line, None, "config.invalid",
+                                                f'duplicate key "{key.value}" (first on line {seen[key.value]}): YAML '
+                                                f"keeps only this one and drops the first; merge them into one"))
+                    else:
+                        seen[key.value] = line
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return sorted(found)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -60,7 +60,8 @@ def principle_link(principle: Principle, from_src: str) -> str:
 def principle_chips(principles: Sequence[Principle], from_src: str) -> str:
     """The 'grounded in' line under a section heading: a labelled row of chip links."""
     chips = " ".join(
-        f"{link(p, from_src, label=f'{p.number}. {p.title}')}{{ .principle-chip }}" for p in principles
+        f"{link(p, from_src, label=p.label)}{{ .principle-chip{' .principle-chip--theme' if p.is_theme else ''} }}"
+        for p in principles
     )
     return f'<span class="principle-chips__label">Grounded in:</span> {chips}\n{{: .principle-chips }}'
 
@@ -84,37 +85,46 @@ def principles_overview(framework: Framework, from_src: str) -> str:
     return (
         f'<p class="principles-preamble">{text(framework.preamble)}</p>\n\n'
         f'<div class="principle-grid" markdown>\n\n{cards}\n\n</div>\n\n'
-        f'<p class="principles-cross-cutting"><strong>Across all five: '
-        f"{text(framework.cross_cutting_title)}.</strong> {text(framework.cross_cutting_summary)}</p>"
+        f'<p class="principles-cross-cutting" markdown><strong>Across all five: '
+        f"{link(framework.theme, from_src, label=framework.theme.statement)}.</strong> "
+        f"In this handbook's words: {text(framework.cross_cutting_summary)}</p>"
     )
 
 
 def prompts(framework: Framework, level: str, from_src: str) -> str:
     """The reflective prompts for one supervision level, grouped by principle."""
     blocks = []
-    for p in framework.principles:
+    for p in framework.linkable:
         items = "\n".join(f"- {text(q)}" for q in p.prompts[level])
-        blocks.append(f"**{link(p, from_src, label=f'{p.number}. {p.title}')}**\n{{: .prompts-principle }}\n\n{items}")
+        marker = " .prompts-theme" if p.is_theme else ""
+        heading = f"Across all five: {link(p, from_src, label=p.label)}" if p.is_theme else link(p, from_src, label=p.label)
+        blocks.append(f"**{heading}**\n{{: .prompts-principle{marker} }}\n\n{items}")
     return f'<div class="prompts prompts--{level}" markdown>\n\n' + "\n\n".join(blocks) + "\n\n</div>"
 
 
 def checklist(framework: Framework, from_src: str) -> str:
     """The reflective checklist from every principle's practice indicators: prompts, never scores."""
     blocks = []
-    for p in framework.principles:
+    for p in framework.linkable:
         items = "\n".join(f"- {text(i)}" for i in p.indicators)
         blocks.append(
-            f"**{link(p, from_src, label=f'{p.number}. {p.title}')}**\n{{: .prompts-principle }}\n\n"
+            f"**{link(p, from_src, label=p.label)}**\n{{: .prompts-principle }}\n\n"
             f"What you might notice when this principle is alive in your work:\n\n{items}\n\n"
             f"Where have you seen this lately? What would help it happen more?\n{{: .checklist-question }}"
         )
     return '<div class="checklist" markdown>\n\n' + "\n\n".join(blocks) + "\n\n</div>"
 
 
-def duration(minutes: int) -> str:
-    """The visible, machine-readable length of a module section."""
+def duration(minutes: int, kind: str = "session", teaching: int | None = None, activity: int | None = None) -> str:
+    """The visible, machine-readable length of a module section (a break, or teaching and activity time)."""
     unit = "minute" if minutes == 1 else "minutes"
-    return f'<p class="section-duration" data-minutes="{minutes}">Time: {minutes} {unit}</p>'
+    if kind == "break":
+        return (f'<p class="section-duration section-duration--break" data-minutes="{minutes}" data-kind="break">'
+                f"Break: {minutes} {unit}</p>")
+    if teaching is None:
+        return f'<p class="section-duration" data-minutes="{minutes}">Time: {minutes} {unit}</p>'
+    return (f'<p class="section-duration" data-minutes="{minutes}" data-teaching="{teaching}" '
+            f'data-activity="{activity}">Time: {minutes} {unit} ({teaching} teaching, {activity} activity)</p>')
 
 
 def length_text(minutes: int) -> str:
@@ -125,9 +135,13 @@ def length_text(minutes: int) -> str:
     return f"{minutes} minutes" + (f" ({spelled})" if hours else "")
 
 
+#: The words before an exemption's reason (the coverage scan reads the reason back after them).
+EXEMPTION_PREFIX = "Housekeeping, not linked to a principle:"
+
+
 def exemption(reason: str) -> str:
     """The visible note on a section deliberately not linked to a principle."""
-    return f'<p class="principle-exempt">Housekeeping, not linked to a principle: {text(reason)}</p>'
+    return f'<p class="principle-exempt">{EXEMPTION_PREFIX} {text(reason)}</p>'
 
 
 def attribution(framework: Framework) -> str:
@@ -150,7 +164,8 @@ def framework_diagram(framework: Framework) -> str:
     """
     n = len(framework.principles)
     size, centre, radius, box_w, box_h = 720, 360, 250, 220, 96
-    parts = []
+    # the theme runs through every principle: a dashed ring through all the boxes, drawn beneath them
+    parts = [f'<circle cx="{centre}" cy="{centre}" r="{radius}" class="fw-ring"/>']
     for i, p in enumerate(framework.principles):
         angle = -math.pi / 2 + 2 * math.pi * i / n
         x, y = centre + radius * math.cos(angle), centre + radius * math.sin(angle)
@@ -171,8 +186,8 @@ def framework_diagram(framework: Framework) -> str:
         f'<tspan x="{centre}" dy="{0 if j == 0 else 22}">{escape(w)}</tspan>' for j, w in enumerate(centre_words)
     )
     description = (
-        f"{n} principles arranged in a circle around the theme that runs through all of them: "
-        f"{framework.cross_cutting_title}. "
+        f"{n} principles arranged in a circle around the theme that runs through all of them, shown at the "
+        f"centre and as a ring through every principle: {framework.cross_cutting_title}. "
         + " ".join(f"{p.number}. {p.title}." for p in framework.principles)
     )
     svg = (
@@ -209,7 +224,7 @@ def session_plan_table(module: Module, framework: Framework, from_src: str) -> s
     for title, anchor, minutes, principles in ((r.title, r.anchor, r.minutes, r.principles)
                                                for r in module.plan_rows(framework)):
         total += minutes
-        names = ", ".join(link(p, from_src, label=f"{p.number}. {p.title}") for p in principles) or "Housekeeping"
+        names = ", ".join(link(p, from_src, label=p.label) for p in principles) or "Housekeeping"
         lines.append(f"| [{text(title)}](#{anchor}) | {minutes} | {names} |")
     lines.append(f"| **Total** | **{total}** | |")
     return "\n".join(lines)
@@ -232,18 +247,27 @@ def module_overview(module: Module, framework: Framework, from_src: str,
     return "\n".join(parts)
 
 
-def coverage_matrix(framework: Framework, sections: Sequence[Section], from_src: str) -> str:
-    """The principle x training page heat table of linked sections, with counts as text."""
+def coverage_matrix(framework: Framework, sections: Sequence[Section], from_src: str,
+                    focus: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The principle x training page heat table of linked sections, with counts as text.
+
+    ``focus`` maps a page to the ids its module focuses on: those cells say "focus" in words, so a
+    reader can tell a module built around a principle from passing links to it.
+    """
+    focus = focus or {}
     pages = sorted({(s.src_uri, s.page) for s in sections})
     header = "| Principle | " + " | ".join(f"[{text(title)}]({rel(src, from_src)})" for src, title in pages) + " | Total |"
     lines = [header, "| --- | " + " | ".join("---:" for _ in pages) + " | ---: |"]
-    for p in framework.principles:
+    for p in framework.linkable:
         taught = [s for s in sections if p.id in s.principles]
         cells = []
         for src, _ in pages:
             n = sum(1 for s in taught if s.src_uri == src)
-            cells.append(f'<span class="heat heat-{min(n, 3)}">{n}</span>')
-        lines.append(f"| {link(p, from_src, label=f'{p.number}. {p.title}')} | " + " | ".join(cells) + f" | {len(taught)} |")
+            if p.id in focus.get(src, ()):
+                cells.append(f'<span class="heat heat-{min(n, 3)} heat-focus">{n}<span class="heat__focus"> focus</span></span>')
+            else:
+                cells.append(f'<span class="heat heat-{min(n, 3)}">{n}</span>')
+        lines.append(f"| {link(p, from_src, label=p.label)} | " + " | ".join(cells) + f" | {len(taught)} |")
     return '<div class="coverage-matrix" markdown>\n\n' + "\n".join(lines) + "\n\n</div>"
 
 

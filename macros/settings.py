@@ -21,10 +21,24 @@ RULES: dict[str, str] = {
     "coverage.exempt-without-reason": "error",
     "coverage.principle-not-taught": "error",
     "coverage.supervision-missing-principle": "error",
+    "coverage.supervision-missing-theme": "error",
+    "coverage.theme-not-addressed": "error",
+    "coverage.principle-not-focus": "error",
+    "coverage.chip-inflation": "warning",
     "modules.duration-mismatch": "error",
     "modules.missing-duration": "error",
     "modules.bad-front-matter": "error",
+    "modules.missing-focus": "error",
+    "modules.focus-too-thin": "error",
+    "modules.vague-objective": "error",
+    "modules.no-break": "error",
 }
+#: Verbs an objective may start with: each names something a trainer can see or hear a trainee do.
+OBSERVABLE_VERBS: tuple[str, ...] = (
+    "agree", "apply", "ask", "choose", "compare", "demonstrate", "describe", "discuss", "explain", "give",
+    "identify", "list", "name", "outline", "plan", "practise", "prepare", "recognise", "respond", "role-play",
+    "show", "summarise", "use", "write",
+)
 SEVERITIES = ("error", "warning", "off")
 
 
@@ -71,6 +85,14 @@ class Settings:
     """Globs of the handbook pages, listed as backlinks on principle pages."""
     rules: dict[str, str] = field(default_factory=lambda: dict(RULES))
     """Severity of each switchable rule: error, warning or off."""
+    max_principles_per_section: int = 3
+    """More principles than this in one section is "chip inflation" (the theme is not counted)."""
+    break_from_minutes: int = 120
+    """A module this long or longer needs at least one break."""
+    focus_sections: int = 2
+    """How many sections of a module must link each of its focus principles."""
+    objective_verbs: tuple[str, ...] = OBSERVABLE_VERBS
+    """The verbs a learning objective may start with (lower case)."""
 
     def is_training(self, src_uri: str) -> bool:
         """Is this page a training page?"""
@@ -93,11 +115,15 @@ class Settings:
 
 
 _SECTIONS = {
-    "training": {"include", "exclude", "heading_level"},
+    "training": {"include", "exclude", "heading_level", "max_principles_per_section", "break_from_minutes",
+                 "focus_sections"},
     "supervision": set(LEVELS),
     "handbook": {"include"},
+    "objectives": {"verbs"},
     "rules": set(RULES),
 }
+_WHOLE_NUMBERS = {"heading_level": (1, 6), "max_principles_per_section": (1, 20), "break_from_minutes": (1, 1000),
+                  "focus_sections": (1, 20)}
 
 
 def parse_settings(text: str, display_path: str) -> Settings:
@@ -127,10 +153,17 @@ def parse_settings(text: str, display_path: str) -> Settings:
                 if key not in _SECTIONS[top]:
                     bad(where, f'unknown field "{key}" in {top}; {did_you_mean(key, sorted(_SECTIONS[top]))}', key=True)
                 elif top == "rules":
+                    if value is False and (doc.where(where).raw or "").lower() == "off":
+                        value = "off"  # YAML 1.1 reads an unquoted off as false; the README writes it unquoted
                     if value not in SEVERITIES:
                         bad(where, f'rule {key} must be one of error, warning, off (not "{value}")')
                     else:
                         values.setdefault("rules", dict(RULES))[key] = value
+                elif top == "objectives":
+                    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+                        bad(where, "objectives.verbs must be a list of verbs such as describe, explain, practise")
+                    else:
+                        values["objective_verbs"] = tuple(v.strip().lower() for v in value)
                 elif key in ("include", "exclude"):
                     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
                         bad(where, f"{top}.{key} must be a list of globs such as training/**/*.md")
@@ -138,11 +171,12 @@ def parse_settings(text: str, display_path: str) -> Settings:
                         bad(where, f"{top}.include is empty; name at least one glob")
                     else:
                         values[f"{top}_{key}"] = tuple(value)
-                elif key == "heading_level":
-                    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 6:
-                        bad(where, f"training.heading_level must be a whole number from 1 to 6 (not {value!r})")
+                elif key in _WHOLE_NUMBERS:
+                    low, high = _WHOLE_NUMBERS[key]
+                    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                        bad(where, f"training.{key} must be a whole number from {low} to {high} (not {value!r})")
                     else:
-                        values["heading_level"] = value
+                        values[key] = value
                 else:  # a supervision level
                     if not isinstance(value, str) or not value.endswith(".md"):
                         bad(where, f"supervision.{key} must be the path of a Markdown page under docs/")

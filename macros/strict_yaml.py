@@ -8,7 +8,7 @@ that a later schema check can say exactly where a wrong type came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -37,6 +37,8 @@ class YamlDocument:
     data: Any
     values: dict[Path_, Position]
     keys: dict[Path_, Position]
+    aliased: set[Path_] = field(default_factory=set)
+    """Places where an alias stood: read as empty (never expanded) and already reported."""
 
     def where(self, path: Path_, *, key: bool = False) -> Position:
         """The position of a value (or of its key), falling back to the nearest parent."""
@@ -51,10 +53,25 @@ class YamlDocument:
 # the front matter of every page. A valid file reads the same with either parser; a file libyaml
 # rejects is read again by the pure-Python parser, so that the message never depends on the machine.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+#: How deep lists and mappings may nest. Real files need a handful of levels; a limit keeps a hostile
+#: or broken file from exhausting the recursion of the YAML composer.
+MAX_DEPTH = 50
 
 
 def _mark(mark: yaml.Mark) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
+
+
+def _compose_shallow(events: list, text: str):
+    """Compose with libyaml when the events nest no deeper than MAX_DEPTH (else the checks below report it)."""
+    depth = deepest = 0
+    for event in events:
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None if deepest > MAX_DEPTH else yaml.compose(text, Loader=_FAST_LOADER)
 
 
 def load_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
@@ -68,11 +85,23 @@ def load_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[D
     events, root = None, None
     if _FAST_LOADER is not None:
         try:
-            events, root = list(yaml.parse(text, Loader=_FAST_LOADER)), yaml.compose(text, Loader=_FAST_LOADER)
-        except yaml.YAMLError:  # read it again below, so that the message is the same everywhere
+            events = list(yaml.parse(text, Loader=_FAST_LOADER))
+            # composing is linear even with aliases (they become shared nodes); only deep nesting is refused
+            root = _compose_shallow(events, text)
+        except (yaml.YAMLError, RecursionError):  # read it again below, so that the message is the same everywhere
             events, root = None, None
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader) if events is None else events:
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    problem(event.start_mark, "yaml.syntax",
+                            f"the data is nested more than {MAX_DEPTH} levels deep; nothing here needs that, so "
+                            f"check the indentation and brackets near here")
+                    return None, problems
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent):
                 problem(event.start_mark, "yaml.anchor",
                         f'alias "*{event.anchor}" is not allowed; write the value out in full')
@@ -81,6 +110,10 @@ def load_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[D
                         f'anchor "&{event.anchor}" is not allowed; write each value out in full')
         if events is None:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        problems.append(Diagnostic(display_path, 1, 1, "yaml.syntax",
+                                   "the data is nested too deeply to read; check the indentation and brackets"))
+        return None, problems
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = _mark(mark) if mark else (1, 1)
@@ -98,9 +131,18 @@ def load_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[D
     if root is None:
         return document, problems
     constructor = yaml.constructor.SafeConstructor()
+    built: set[int] = set()
 
     def build(node: yaml.Node, path: Path_) -> Any:
         line, col = _mark(node.start_mark)
+        if id(node) in built:
+            # a node met a second time is an alias: it was reported above and is never expanded, so an
+            # alias bomb ("billion laughs") costs one pass over the file, not an exponential expansion
+            document.aliased.add(path)
+            document.values[path] = Position(line, col, None, False)
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            built.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             document.values[path] = Position(line, col, node.value, node.style in ("'", '"'))
             try:

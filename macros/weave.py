@@ -28,6 +28,10 @@ _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _ATTR_LIST = re.compile(r"\{#(?![#\s])[^}\n]*(?<!#)\}")
 _EXPRESSION = re.compile(r"\{\{-?(.*?)-?\}\}", re.S)
 _TOKEN = re.compile(r"\x02(\d+)\x03(\n*)")
+_RAW_BLOCK = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
+_CONTAINER = re.compile(r"^[ \t]*(?:[-*+][ \t]|\d+[.)][ \t]|!!!|\?\?\?|===|>|\|)")
+_JINJA_NAMES = re.compile(r"\{%-?\s*(?:set|for|macro|with|import|from)\s+(.*?)-?%\}", re.S)
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 JINJA_MARKERS = ("{{", "{%", "{#")
 
 
@@ -47,12 +51,31 @@ class Stash:
 def protect(markdown: str, stash: Stash | None = None) -> tuple[str, Stash]:
     """Hide code and ``{#id}`` attribute lists behind line-preserving placeholders."""
     stash = stash or Stash()
-    if "`" not in markdown and "~~~" not in markdown and "{#" not in markdown:
+    if "raw" in markdown:
+        # {% raw %}...{% endraw %}: the inside stays literal, the tags go (as Jinja would do)
+        markdown = _RAW_BLOCK.sub(lambda m: stash.put(m.group(1), newlines=m.group(0).count("\n")), markdown)
+    if "`" not in markdown and "~~~" not in markdown and "{#" not in markdown and "    " not in markdown and "\t" not in markdown:
         return markdown, stash  # nothing to hide (most pages): skip the line-by-line pass
     out: list[str] = []
     block: list[str] = []
     fence: tuple[str, int] | None = None
+    indented: list[str] = []  # an indented code block being collected
+    previous = ""  # the last non-blank line outside code, to tell code from a container's content
+    blank_before = True
     for line in markdown.splitlines(keepends=True):
+        if indented:
+            if not line.strip() or line.startswith(("    ", "\t")):
+                indented.append(line)
+                continue
+            out.append(_put_indented(indented, stash))
+            indented = []
+        if (not fence and blank_before and line.startswith(("    ", "\t")) and line.strip()
+                and not _in_container(previous)):
+            indented = [line]
+            continue
+        blank_before = not line.strip()
+        if line.strip() and not fence:
+            previous = line
         if fence:
             block.append(line)
             stripped = line.strip().lstrip(">").strip()
@@ -70,9 +93,25 @@ def protect(markdown: str, stash: Stash | None = None) -> tuple[str, Stash]:
         if "{#" in line:
             line = _ATTR_LIST.sub(lambda m: stash.put(m.group(0)), line)
         out.append(line)
+    if indented:
+        out.append(_put_indented(indented, stash))
     if block:  # an unclosed fence runs to the end of the page, as in CommonMark
         out.append(stash.put("".join(block)))
     return "".join(out), stash
+
+
+def _in_container(previous: str) -> bool:
+    """Does an indented line after this one continue a list item, admonition, tab, quote or table
+    (and so is content, not an indented code block)? Indented lines after indented content too."""
+    return bool(previous) and (previous.startswith(("    ", "\t")) or bool(_CONTAINER.match(previous)))
+
+
+def _put_indented(lines: list[str], stash: Stash) -> str:
+    """Stash an indented code block, leaving its trailing blank lines in the text."""
+    code = "".join(lines)
+    body = code.rstrip("\n")
+    trailing = code[len(body):]
+    return stash.put(body) + trailing
 
 
 def restore(text: str, stash: Stash) -> str:
@@ -164,9 +203,11 @@ def find_calls(text: str, names: Iterable[str]) -> list[Call]:
 class MacroError(Exception):
     """An author's mistake in a macro call; carries a diagnostic code."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, output: str = ""):
         self.code = code
         self.message = message
+        self.output = output
+        """What the page shows in place of the failed call (usually nothing)."""
         super().__init__(message)
 
 
@@ -184,6 +225,49 @@ class Woven:
     def finish(self, rendered: str | None = None) -> str:
         """Restore placeholders in the final text (after Jinja, when it ran)."""
         return restore(self.text if rendered is None else rendered, self.stash)
+
+
+#: Names Jinja itself knows in any template.
+_JINJA_BUILTINS = frozenset({"true", "false", "none", "True", "False", "None", "loop", "super", "caller", "varargs",
+                             "kwargs", "range", "dict", "lipsum", "cycler", "joiner", "namespace", "not"})
+_PAIRS = (("{{", "}}"), ("{%", "%}"))
+
+
+def _page_names(text: str) -> set[str]:
+    """Names a page defines for itself with set, for, macro, with or import."""
+    return {name for tag in _JINJA_NAMES.findall(text) for name in _IDENTIFIER.findall(tag)}
+
+
+def _neutralise_unclosed(text: str, stash: Stash, diagnostics: list[Diagnostic], display_path: str,
+                         line_offset: int) -> str:
+    """Report every ``{{`` or ``{%`` that is never closed, at its own line, and show it as text.
+
+    Jinja would otherwise read on to the next closing braces, many lines later, and blame that line.
+    """
+    for opener, closer in _PAIRS:
+        if opener not in text:
+            continue
+        out, position = [], 0
+        while True:
+            start = text.find(opener, position)
+            if start < 0:
+                break
+            end = text.find(closer, start + 2)
+            again = text.find(opener, start + 2)
+            if end < 0 or (0 <= again < end):
+                line = text.count("\n", 0, start) + 1 + line_offset
+                diagnostics.append(Diagnostic(
+                    display_path, line, None, "macros.template-syntax",
+                    f'"{opener}" is never closed with "{closer}"; close it, or put it in backticks to show it as text'))
+                out.append(text[position:start])
+                out.append(stash.put(opener, newlines=0))
+                position = start + 2
+                continue
+            out.append(text[position:end + 2])
+            position = end + 2
+        out.append(text[position:])
+        text = "".join(out)
+    return text
 
 
 def weave(
@@ -205,22 +289,34 @@ def weave(
 
     ours = set(macro_names)
     known = ours | set(known_names)
+    check_variables = bool(set(known_names))
     protected, stash = protect(markdown)
     diagnostics: list[Diagnostic] = []
+    protected = _neutralise_unclosed(protected, stash, diagnostics, display_path, line_offset)
+    if check_variables:
+        known |= _JINJA_BUILTINS | _page_names(protected)
     pieces: list[str] = []
     last = 0
     for expr in expressions(protected):
         line = expr.line + line_offset
+        root = None if expr.callee is not None else _IDENTIFIER.match(expr.source)
         if expr.callee in ours and expr.call is not None:
             try:
                 output = render(expr.call)
             except MacroError as error:
                 diagnostics.append(Diagnostic(display_path, line, None, error.code, error.message))
-                output = ""
+                output = error.output
         elif expr.callee is not None and expr.callee not in known:
             diagnostics.append(Diagnostic(
                 display_path, line, None, "macros.unknown-macro",
                 f'unknown macro "{expr.callee}"; {did_you_mean(expr.callee, sorted(ours))}'))
+            output = ""
+        elif check_variables and root is not None and root.group(0) not in known:
+            name = root.group(0)
+            diagnostics.append(Diagnostic(
+                display_path, line, None, "macros.unknown-variable",
+                f'unknown variable "{name}"; {did_you_mean(name, sorted(known - _JINJA_BUILTINS))} '
+                f"To show the braces as text, put them in backticks."))
             output = ""
         else:
             continue  # leave it for Jinja

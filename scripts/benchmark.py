@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measure what weaving principles and checking coverage cost, against a plain Material build.
 
-Usage: python scripts/benchmark.py [--pages N [N ...]] [--rounds R] [--warmup W] [--out DIR] [--keep]
+Usage: python scripts/benchmark.py [--pages N [N ...]] [--rounds R] [--warmup W] [--out DIR] [--keep] [--zensical EXE]
 
 The targets of issue 7 need ``--pages 500 2000`` (growth and memory at 2000 pages) besides the
 default run (100 and 500 pages). ``--course`` measures the course packs instead (issue 17): see
@@ -54,7 +54,10 @@ from macros.site import Site  # noqa: E402
 DEFAULT_PAGES = (100, 500)
 DEFAULT_OUT = ROOT / "benchmark-output"
 KINDS = ("baseline", "build", "coverage")
-LABELS = {"baseline": "(a) plain Material", "build": "(b) full build", "coverage": "(c) coverage CLI"}
+#: With --zensical: the same project built by Zensical, from a clean cache and with the cache of the run before.
+ZENSICAL_KINDS = ("zensical_cold", "zensical_warm")
+LABELS = {"baseline": "(a) plain Material", "build": "(b) full build", "coverage": "(c) coverage CLI",
+          "zensical_cold": "(d) Zensical, cold", "zensical_warm": "(e) Zensical, warm"}
 SECTIONS_PER_PAGE = 6
 PAGES_PER_MODULE, MODULES_PER_COURSE = 10, 10
 #: The targets of issue 7, checked whenever the benchmark measured the pages they name.
@@ -181,7 +184,7 @@ _ConfigDumper.add_representer(Tagged, lambda dumper, value: value.node)  # the n
 def derived_config(pages: int, *, woven: bool) -> dict:
     """This repository's mkdocs.yml for the synthetic tree: same theme and extensions, nav generated.
 
-    The baseline (``woven`` False) drops the hooks and the macros plugin and nothing else.
+    The baseline (``woven`` False) drops the hooks, the macros plugin and its Markdown extension, and nothing else.
     """
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
     for key in ("nav", "watch", "site_url"):  # nav: MkDocs builds it from the files, so it scales
@@ -192,6 +195,7 @@ def derived_config(pages: int, *, woven: bool) -> dict:
         config.pop("hooks", None)
         config["plugins"] = [p for p in config.get("plugins", [])
                              if not (p == "macros" or (isinstance(p, dict) and "macros" in p))]
+        config["markdown_extensions"] = [e for e in config.get("markdown_extensions", []) if e != "macros.extension"]
     return config
 
 
@@ -214,11 +218,14 @@ def make_trees(pages: int, work: Path) -> tuple[Path, Path]:
     ids = site.framework.ids
     settings = site.settings
     pages_parts = {training_path(n): training_page(n, ids) for n in range(1, pages + 1)}
-    pages_parts.update({settings.supervision[level]: supervision_page(level, ids) for level in settings.supervision})
+    pages_parts.update({settings.supervision[level]: supervision_page(level, site.framework.linkable_ids) for level in settings.supervision})
     for src_uri, parts in pages_parts.items():
         write_page(project / "docs" / src_uri, parts, src_uri, None)
         write_page(baseline / "docs" / src_uri, parts, src_uri, site.macros(src_uri))
-    # the principle pages the hooks generate, written out by hand for the baseline
+    # the principle pages: the project commits their stubs (macro calls); the baseline has them written out
+    for src_uri, content in site.principle_stubs().items():
+        (project / "docs" / src_uri).parent.mkdir(parents=True, exist_ok=True)
+        (project / "docs" / src_uri).write_text(content, encoding="utf-8")
     site.scan(site.read_sources())
     for src_uri, content in site.principle_pages().items():
         (baseline / "docs" / src_uri).parent.mkdir(parents=True, exist_ok=True)
@@ -284,14 +291,19 @@ def timed(command: list[str], cwd: Path, log: Path) -> Run:
     return Run(data["seconds"], data["cpu_seconds"] or 0.0, rss / 2**20 if rss else None, data["returncode"])
 
 
-def commands(project: Path, baseline: Path) -> dict[str, tuple[list[str], Path]]:
-    """The three timed commands and their working folders."""
+def commands(project: Path, baseline: Path, zensical: str | None = None) -> dict[str, tuple[list[str], Path]]:
+    """The timed commands and their working folders (with ``zensical``, the executable, two more)."""
     build = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", "site"]
-    return {
+    todo = {
         "baseline": (build, baseline),
         "build": (build, project),
         "coverage": ([sys.executable, "scripts/check_coverage.py", "--root", str(project)], ROOT),
     }
+    if zensical:  # the project's own macros first on the path, as the README's Zensical commands have it
+        run = ["env", f"PYTHONPATH={project}", zensical, "build"]
+        todo["zensical_cold"] = (run + ["--clean"], project)
+        todo["zensical_warm"] = (run, project)  # the cache of the run before (always the cold one, or a warm one)
+    return todo
 
 
 def run_once(kind: str, command: list[str], cwd: Path, log: Path) -> Run:
@@ -304,13 +316,16 @@ def run_once(kind: str, command: list[str], cwd: Path, log: Path) -> Run:
     return run
 
 
-def measure(trees: dict[int, tuple[Path, Path]], rounds: int, warmups: int, logs: Path) -> dict[int, dict[str, list[Run]]]:
+def measure(trees: dict[int, tuple[Path, Path]], rounds: int, warmups: int, logs: Path,
+            zensical: str | None = None) -> dict[int, dict[str, list[Run]]]:
     """Untimed warm-ups (caches, bytecode), then ``rounds`` rounds, alternating sizes and commands."""
-    runs: dict[int, dict[str, list[Run]]] = {n: {k: [] for k in KINDS} for n in trees}
+    kinds = KINDS + (ZENSICAL_KINDS if zensical else ())
+    runs: dict[int, dict[str, list[Run]]] = {n: {k: [] for k in kinds} for n in trees}
     for round_ in range(1 - warmups, rounds + 1):
         for pages, (project, baseline) in trees.items():
-            todo = commands(project, baseline)
+            todo = commands(project, baseline, zensical)
             order = KINDS if round_ % 2 == 0 else tuple(reversed(KINDS))  # no command always goes first
+            order += ZENSICAL_KINDS if zensical else ()  # warm needs the cold run's cache: always in this order
             for kind in order:
                 command, cwd = todo[kind]
                 run = run_once(kind, command, cwd, logs / f"{kind}-{pages}.log")
@@ -330,9 +345,10 @@ def summarise(runs: dict[int, dict[str, list[Run]]]) -> list[dict]:
     results = []
     for pages in sorted(runs):
         by_kind = runs[pages]
-        median = {k: statistics.median(r.seconds for r in by_kind[k]) for k in KINDS}
-        cpu = {k: statistics.median(r.cpu_seconds for r in by_kind[k]) for k in KINDS}
-        memory = {k: max((r.max_rss_mb or 0) for r in by_kind[k]) for k in KINDS}
+        kinds = tuple(by_kind)
+        median = {k: statistics.median(r.seconds for r in by_kind[k]) for k in kinds}
+        cpu = {k: statistics.median(r.cpu_seconds for r in by_kind[k]) for k in kinds}
+        memory = {k: max((r.max_rss_mb or 0) for r in by_kind[k]) for k in kinds}
         results.append({
             "pages": pages,
             "median_seconds": {k: round(v, 3) for k, v in median.items()},
@@ -343,7 +359,7 @@ def summarise(runs: dict[int, dict[str, list[Run]]]) -> list[dict]:
                        "build_over_baseline_cpu": round(cpu["build"] / cpu["baseline"], 3) if cpu["baseline"] else None},
             "build_ms_per_page": round(1000 * median["build"] / pages, 2),
             "peak_memory_mb": {k: round(v, 1) for k, v in memory.items()},
-            "runs": {k: [asdict(r) for r in by_kind[k]] for k in KINDS},
+            "runs": {k: [asdict(r) for r in by_kind[k]] for k in kinds},
         })
     return results
 
@@ -381,7 +397,7 @@ def machine() -> dict:
     except OSError:
         pass
     versions = {}
-    for package in ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin"):
+    for package in ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "zensical"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -400,17 +416,21 @@ def _load_average() -> list[float] | None:
 
 def markdown_table(results: list[dict], rounds: int) -> str:
     """The results as a Markdown table, then the targets it decides."""
+    zensical = any("zensical_cold" in r["median_seconds"] for r in results)
+    extra_head = " (d) Zensical, cold | (e) Zensical, warm | peak memory (d) |" if zensical else ""
     lines = [
         "| pages | (a) plain Material | (b) full build | (c) coverage CLI | b/a | c/a | b/a, CPU time "
-        "| (b) per page | peak memory (a) / (b) / (c) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| (b) per page | peak memory (a) / (b) / (c) |" + extra_head,
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + (" ---: | ---: | ---: |" if zensical else ""),
     ]
     for r in results:
         m, mem = r["median_seconds"], r["peak_memory_mb"]
+        extra = (f" {m['zensical_cold']:.2f} s | {m['zensical_warm']:.2f} s | {mem['zensical_cold']:.0f} MB |"
+                 if zensical else "")
         lines.append(
             f"| {r['pages']} | {m['baseline']:.2f} s | {m['build']:.2f} s | {m['coverage']:.2f} s "
             f"| {r['ratios']['build_over_baseline']:.2f} | {r['ratios']['coverage_over_baseline']:.3f} "
-            f"| {r['ratios']['build_over_baseline_cpu'] or 0:.2f} | {r['build_ms_per_page']:.1f} ms | {mem['baseline']:.0f} / {mem['build']:.0f} / {mem['coverage']:.0f} MB |")
+            f"| {r['ratios']['build_over_baseline_cpu'] or 0:.2f} | {r['build_ms_per_page']:.1f} ms | {mem['baseline']:.0f} / {mem['build']:.0f} / {mem['coverage']:.0f} MB |" + extra)
     lines += ["", f"Times are medians of {rounds} rounds of wall-clock time; the commands were alternated. "
               "Peak memory is each process's own maximum resident set size."]
     decided = targets(results)
@@ -567,6 +587,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--course", action="store_true",
                         help="time the course packs instead (cold, nothing changed, after an edit, publishing) on "
                              "a copy of this project; writes course.json and course.md")
+    parser.add_argument("--zensical", metavar="EXE",
+                        help="also time this Zensical executable on the project, cold (--clean) and warm (cache kept)")
     args = parser.parse_args(argv)
     if any(n < 1 for n in args.pages) or args.rounds < 1 or args.warmup < 0:
         parser.error("--pages and --rounds must be whole numbers from 1, and --warmup from 0")
@@ -590,7 +612,7 @@ def main(argv: list[str] | None = None) -> int:
             trees[pages] = make_trees(pages, work)
         try:
             load_before = _load_average()
-            runs = measure(trees, args.rounds, args.warmup, logs)
+            runs = measure(trees, args.rounds, args.warmup, logs, args.zensical)
         except RuntimeError as error:
             print(error, file=sys.stderr)
             return 1

@@ -122,6 +122,26 @@ def make_site(tmp_path: Path):
             site.write("docs/training/all.md", TAUGHT_ALL)
         for relative, content in files.items():
             site.write(relative, content)
+        write_principle_stubs(root, keep=files)
         return site
 
     return factory
+
+
+def write_principle_stubs(root: Path, keep=()) -> None:
+    """Write the principle pages' stubs a project commits (scripts/write_principle_pages.py), except those in ``keep``.
+
+    Skipped when the framework does not load: those tests are about the load errors.
+    """
+    from macros.diagnostics import ProblemsFound
+    from macros.site import Site
+
+    try:
+        stubs = Site.load(root).principle_stubs()
+    except ProblemsFound:
+        return
+    for src_uri, text in stubs.items():
+        if f"docs/{src_uri}" not in keep:
+            path = root / "docs" / src_uri
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")

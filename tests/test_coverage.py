@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,7 +21,8 @@ ALL = '{{ principles("relationships", "mutuality", "experiential-knowledge", "le
 
 
 def scan(pages: dict[str, str], settings: Settings | None = None):
-    return Site.from_data(FW, settings).scan(pages)
+    site = Site.from_data(FW, settings)
+    return site.scan({**site.principle_stubs(), **pages})  # with the principle pages a project commits
 
 
 def section_ids(coverage):
@@ -96,7 +99,8 @@ def test_site_wide_rules_and_their_severity():
     assert codes.count(("docs/supervision/organisational.md", "coverage.supervision-missing-principle")) == 4
     assert not any(d.path == "docs/supervision/team.md" for d in coverage.errors)
     relaxed = parse_settings("rules:\n  coverage.principle-not-taught: warning\n"
-                             "  coverage.supervision-missing-principle: 'off'\n", "principles/coverage.yaml")
+                             "  coverage.supervision-missing-principle: 'off'\n"
+                             "  coverage.supervision-missing-theme: 'off'\n", "principles/coverage.yaml")
     coverage = scan(pages, relaxed)
     assert coverage.errors == [] and len(coverage.warnings) == 4
 
@@ -160,13 +164,22 @@ OTHER = """\
 
 @pytest.fixture
 def coverage_site(make_site):
-    return make_site({"docs/training/03-mutuality.md": MODULE, "docs/training/01-basics.md": OTHER}, taught=False)
+    # the "All of them" section links four principles on purpose; the chip-inflation warning is tested elsewhere
+    return make_site({"docs/training/03-mutuality.md": MODULE, "docs/training/01-basics.md": OTHER}, taught=False,
+                     settings="rules:\n  coverage.chip-inflation: 'off'\n")
 
 
 EXPECTED_TEXT = """\
 docs/training/03-mutuality.md:9: section "Listening and sharing" is not linked to any principle [coverage.unlinked-section]
 Exempt sections (1):
   docs/training/03-mutuality.md:5: section "Welcome" is exempt: Welcome, timings and breaks
+By principle:
+  relationships: focus of no module; linked in 1 training section; supervision: individual, team, organisational; 0 handbook pages
+  mutuality: focus of no module; linked in 1 training section; supervision: individual, team, organisational; 0 handbook pages
+  experiential-knowledge: focus of no module; linked in 1 training section; supervision: individual, team, organisational; 0 handbook pages
+  leadership-choice-control: focus of no module; linked in 1 training section; supervision: individual, team, organisational; 0 handbook pages
+  strengths-connections: focus of no module; linked in 1 training section; supervision: individual, team, organisational; 0 handbook pages
+  diversity (the theme): focus of no module; linked in 0 training sections; supervision: individual, team, organisational; 0 handbook pages
 4 training sections in 2 pages: 2 linked, 1 exempt, 1 unlinked; 1 violation, 0 warnings.
 """
 
@@ -187,13 +200,13 @@ def test_cli_json_report(coverage_site, tmp_path):
     assert data["sections"] == [
         {"path": "docs/training/01-basics.md", "line": 3, "title": "All of them", "page": "Module 1",
          "principles": ["relationships", "experiential-knowledge", "leadership-choice-control", "strengths-connections"],
-         "exempt": None},
+         "exempt": None, "kind": "session", "minutes": None},
         {"path": "docs/training/03-mutuality.md", "line": 5, "title": "Welcome", "page": "Module 3: Mutuality",
-         "principles": [], "exempt": "Welcome, timings and breaks"},
+         "principles": [], "exempt": "Welcome, timings and breaks", "kind": "session", "minutes": None},
         {"path": "docs/training/03-mutuality.md", "line": 9, "title": "Listening and sharing", "page": "Module 3: Mutuality",
-         "principles": [], "exempt": None},
+         "principles": [], "exempt": None, "kind": "session", "minutes": None},
         {"path": "docs/training/03-mutuality.md", "line": 21, "title": "Giving and receiving", "page": "Module 3: Mutuality",
-         "principles": ["mutuality"], "exempt": None},
+         "principles": ["mutuality"], "exempt": None, "kind": "session", "minutes": None},
     ]
     assert data["principles"]["mutuality"]["training"] == [
         {"path": "docs/training/03-mutuality.md", "line": 21, "title": "Giving and receiving"}]
@@ -208,10 +221,12 @@ def test_cli_json_report(coverage_site, tmp_path):
 def test_cli_github_report(coverage_site):
     result = coverage_site.check("--format", "github")
     assert result.returncode == 1
+    reach = [line for line in EXPECTED_TEXT.splitlines() if line.startswith("  ") and "focus of" in line]
     assert result.stdout.splitlines() == [
         '::error file=docs/training/03-mutuality.md,line=9::section "Listening and sharing" is not linked to any '
         "principle [coverage.unlinked-section]",
         "::notice file=docs/training/03-mutuality.md,line=5::section 'Welcome' is exempt: Welcome, timings and breaks",
+        *[f"::notice file=principles/principles.yaml,line={p.line}::{line.strip()}" for p, line in zip(FW.linkable, reach)],
         "4 training sections in 2 pages: 2 linked, 1 exempt, 1 unlinked; 1 violation, 0 warnings.",
     ]
 
@@ -221,7 +236,7 @@ def test_cli_junit_report(coverage_site):
     assert result.returncode == 1
     suite = ET.fromstring(result.stdout).find("testsuite")
     cases = suite.findall("testcase")
-    assert suite.get("tests") == str(len(cases)) == str(4 + 5 + 5 * 3)
+    assert suite.get("tests") == str(len(cases)) == str(4 + 5 + 5 * 3 + 6)  # sections, rules, reach of each principle
     assert suite.get("failures") == "1"
     failed = [c for c in cases if c.find("failure") is not None]
     assert [(c.get("classname"), c.get("name")) for c in failed] == [
@@ -235,7 +250,7 @@ def test_cli_junit_report(coverage_site):
 def test_build_fails_on_the_same_violations_and_passes_once_linked(coverage_site):
     failed = coverage_site.build()
     assert failed.returncode == 1
-    lines = [l.split("-  ", 1)[1] for l in failed.stderr.splitlines() if l.startswith("WARNING")]
+    lines = [l.split("-  ", 1)[1] for l in failed.stderr.splitlines() if l.startswith("ERROR") and "[" in l]
     assert lines == ['docs/training/03-mutuality.md:9: section "Listening and sharing" is not linked to any principle '
                      "[coverage.unlinked-section]"]
     page = coverage_site.root / "docs/training/03-mutuality.md"
@@ -253,7 +268,7 @@ def test_build_lists_every_violation(make_site):
     site = make_site({"docs/training/a.md": "# A\n\n## One\n\nx\n\n## Two\n\ny\n",
                       "docs/training/b.md": "# B\n\n## Three\n\n{{ principles(\"mutuality\") }}\n"}, taught=False)
     result = site.build()
-    warnings = [l.split("-  ", 1)[1] for l in result.stderr.splitlines() if l.startswith("WARNING")]
+    warnings = [l.split("-  ", 1)[1] for l in result.stderr.splitlines() if l.startswith("ERROR") and "[" in l]
     assert warnings[:2] == [
         'docs/training/a.md:3: section "One" is not linked to any principle [coverage.unlinked-section]',
         'docs/training/a.md:7: section "Two" is not linked to any principle [coverage.unlinked-section]']
@@ -286,3 +301,19 @@ def test_coverage_page_matrix_and_exemptions(coverage_site):
     row = re.search(r'(?s)<tr>\s*<td><a href="../principles/mutuality/">2\. Mutuality and reciprocity</a></td>(.*?)</tr>', html)
     assert re.findall(r'class="heat heat-\d">(\d+)<', row.group(1)) == ["0", "2"]
     assert "Welcome, timings and breaks" in html
+
+
+def test_the_json_report_matches_its_documented_schema(coverage_site):
+    import jsonschema
+
+    from macros.coverage.reports import REPORT_SCHEMA
+
+    schema = json.loads((ROOT / REPORT_SCHEMA).read_text(encoding="utf-8"))
+    real = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_coverage.py"), "--format", "json"],
+                          cwd=ROOT, capture_output=True, text=True)
+    for report in (json.loads(coverage_site.check("--format", "json").stdout), json.loads(real.stdout)):
+        jsonschema.validate(report, schema)
+    broken = json.loads(real.stdout)
+    broken["sections"][0]["kind"] = "lunch"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)

@@ -131,12 +131,12 @@ CASES = [
         id="syntax-error"),
     pytest.param(
         lambda s: "- just\n- a list\n",
-        lambda s: [f"{P}:1:1: the file must be a mapping with framework, cross_cutting and principles at the top "
+        lambda s: [f"{P}:1:1: the file must be a mapping with framework, theme and principles at the top "
                    f"level, but it is a list [principles.not-a-mapping]"],
         id="not-a-mapping"),
     pytest.param(
         lambda s: "",
-        lambda s: [f"{P}:1:1: the file must be a mapping with framework, cross_cutting and principles at the top "
+        lambda s: [f"{P}:1:1: the file must be a mapping with framework, theme and principles at the top "
                    f"level, but it is empty [principles.not-a-mapping]"],
         id="empty-file"),
 ]

@@ -9,21 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+from macros.project import read_project_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = (ROOT / "principles" / "principles.yaml").read_text(encoding="utf-8")
 
 
-class _AnyTagLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, ignoring tags such as !ENV."""
-
-
-_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def mkdocs_config() -> dict:
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+    return dict(read_project_config(ROOT).data)
 
 
 def visible(html: str) -> str:
@@ -50,16 +43,18 @@ def test_real_site_builds_strictly_with_no_template_leftovers(real_site):
             assert marker not in text, f"{page.relative_to(real_site)} contains {marker!r}"
 
 
-def test_real_site_has_a_generated_page_per_principle(real_site):
-    from macros.framework import load_framework
+def test_real_site_has_a_page_per_principle_from_its_stub(real_site):
+    from macros.site import Site
 
-    fw = load_framework(ROOT / "principles" / "principles.yaml")
-    for p in fw.principles:
+    site = Site.load(ROOT)
+    for p in site.framework.principles:
         html = (real_site / "principles" / p.id / "index.html").read_text(encoding="utf-8")
-        assert f"{p.number}. {p.title}" in html
+        assert f"<title>{p.number}. {p.title} - " in html
+        assert f">{p.number}. {p.title}</h1>" in html
         assert p.statement in html
         assert "Taught in" in html and "Supervised in" in html
-    assert not any((ROOT / "docs" / "principles" / f"{p.id}.md").exists() for p in fw.principles)
+    stubs = site.principle_stubs()
+    assert {src: (ROOT / "docs" / src).read_text(encoding="utf-8") for src in stubs} == stubs
 
 
 def test_help_lines_come_from_configuration(real_site):
@@ -149,8 +144,8 @@ def test_macro_error_inside_jinja_logic_still_names_the_line(make_site):
     result = site.build()
     assert result.returncode != 0
     assert ('docs/guide.md:4: unknown principle id "nope" in principle_link(); valid values are: "relationships", '
-            '"mutuality", "experiential-knowledge", "leadership-choice-control", "strengths-connections" '
-            '[principles.unknown-id]') in result.stderr
+            '"mutuality", "experiential-knowledge", "leadership-choice-control", "strengths-connections", '
+            '"diversity" [principles.unknown-id]') in result.stderr
 
 
 def test_undefined_variable_fails_the_build(make_site):
@@ -160,11 +155,34 @@ def test_undefined_variable_fails_the_build(make_site):
     assert "not_defined_anywhere" in result.stderr
 
 
-def test_hand_written_principle_page_is_refused(make_site):
-    site = make_site({"docs/principles/mutuality.md": "# My own copy\n"})
-    result = site.build()
-    assert result.returncode != 0
-    assert "docs/principles/mutuality.md: principle pages are generated from principles/principles.yaml" in result.stderr
+@pytest.mark.parametrize(("files", "message"), [
+    ({"docs/principles/mutuality.md": "# My own copy\n"},
+     "docs/principles/mutuality.md:1: principle pages are made from principles/principles.yaml, so this file must "
+     "hold exactly its two macro calls (line 1 should be '# {{ principle_title(\"mutuality\") }}'); run "
+     "`python3 scripts/write_principle_pages.py` to rewrite the principle pages from principles/principles.yaml "
+     "[principles.page-edited]"),
+    ({"docs/principles/kindness.md": "# Kindness\n"},
+     "docs/principles/kindness.md:1: principles/ holds only the pages of the principles in principles/principles.yaml; "
+     "delete this file or add its principle there [principles.page-extra]"),
+])
+def test_edited_or_extra_principle_page_fails_the_build_and_the_check(make_site, files, message):
+    site = make_site(files)
+    for result in (site.build(), site.check()):
+        assert result.returncode != 0
+        assert message in result.stderr + result.stdout
+
+
+def test_missing_principle_page_names_the_principle_in_the_yaml(make_site):
+    site = make_site({})
+    (site.root / "docs" / "principles" / "mutuality.md").unlink()
+    result = site.check()
+    assert result.returncode == 1
+    line = next(i for i, text in enumerate(SOURCE.splitlines(), 1) if "- id: mutuality" in text)
+    assert (f'principles/principles.yaml:{line}: principle "mutuality" has no page docs/principles/mutuality.md; run '
+            '`python3 scripts/write_principle_pages.py`') in result.stdout
+    assert subprocess.run([sys.executable, str(ROOT / "scripts" / "write_principle_pages.py"), "--root", str(site.root)],
+                          capture_output=True, text=True).returncode == 0
+    assert site.check().returncode == 0
 
 
 def test_in_process_rebuilds_do_not_leak_state(make_site, tmp_path, monkeypatch):

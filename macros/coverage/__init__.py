@@ -5,8 +5,8 @@ This is the one implementation of the check. The MkDocs build (through ``Site.sc
 same ``Coverage``, so the build and CI cannot disagree. One job per module:
 
 * ``model``: the data (``Section``, ``Module``, ``PageScan``, ``Coverage``) and its views;
-* ``scan``: reading pages into sections and links (macro output is rendered by a callable the
-  caller passes in, so this package does not depend on the macros);
+* ``scan``: reading each rendered page into sections and links (the page is rendered by a callable
+  the caller passes in, so this package does not depend on the macros or on Markdown settings);
 * ``rules``: module timings and the site-wide principle rules, as coded diagnostics;
 * ``reports``: text, JSON, JUnit and GitHub formats of a ``Coverage``.
 
@@ -16,10 +16,11 @@ The pages that show coverage (module overview, matrix, exemptions) are drawn by 
 from .model import Coverage, Module, PageScan, PlanRow, Section
 from .reports import REPORT_FORMATS, format_github, format_json, format_junit, format_text, report_data
 from .rules import check_module, rule_diagnostics
-from .scan import RenderCall, principle_target, scan_page, scan_site, split_front_matter
+from .scan import RenderedPage, RenderPage, principle_target, read_rendered, scan_page, scan_site, split_front_matter
 
 __all__ = [
-    "REPORT_FORMATS", "Coverage", "Module", "PageScan", "PlanRow", "RenderCall", "Section", "check_module",
+    "REPORT_FORMATS", "Coverage", "Module", "PageScan", "PlanRow", "RenderPage", "RenderedPage", "Section",
+    "check_module", "read_rendered",
     "format_github", "format_json", "format_junit", "format_text", "principle_target", "report_data",
     "rule_diagnostics", "scan_page", "scan_site", "split_front_matter",
 ]

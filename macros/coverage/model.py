@@ -29,6 +29,12 @@ class Section:
     principles: tuple[str, ...]
     exempt: str | None
     minutes: int | None
+    kind: str = "session"
+    """``session`` or ``break`` (from ``duration(..., kind="break")``)."""
+    teaching: int | None = None
+    """Minutes of the section spent teaching, when the author says (the rest is activity)."""
+    activity: int | None = None
+    """Minutes of the section spent on activities, when the author says."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,9 @@ class PlanRow:
     anchor: str
     minutes: int
     principles: tuple[Principle, ...]
+    kind: str = "session"
+    teaching: int | None = None
+    activity: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,10 +61,26 @@ class Module:
     duration: int
     objectives: tuple[str, ...]
     sections: tuple[Section, ...]
+    focus: tuple[str, ...] = ()
+    """The principles (or the theme) the module is built around, from ``focus:`` in its front matter."""
+    materials: tuple[str, ...] = ()
+    """What the facilitator needs in the room, from ``materials:``."""
+    key_points: tuple[str, ...] = ()
+    """The facilitator-facing summary, from ``key_points:``."""
+    line: int = 1
+    """The line of ``module:`` in the page's front matter."""
+    objective_lines: tuple[int, ...] = ()
+    """The line of each objective in the page's front matter."""
+
+    @property
+    def breaks(self) -> tuple[Section, ...]:
+        """The module's break sections."""
+        return tuple(s for s in self.sections if s.kind == "break")
 
     def plan_rows(self, framework: Framework) -> list[PlanRow]:
         """The session plan: one row per section (the site's overview and the course packs share it)."""
-        return [PlanRow(s.title, s.anchor, s.minutes or 0, tuple(framework.get(i) for i in s.principles))
+        return [PlanRow(s.title, s.anchor, s.minutes or 0, tuple(framework.get(i) for i in s.principles),
+                        s.kind, s.teaching, s.activity)
                 for s in self.sections]
 
 
@@ -101,6 +126,10 @@ class Coverage:
         """The module on this page, if it is one."""
         page = self.pages.get(src_uri)
         return page.module if page else None
+
+    def focus_of(self, principle_id: str) -> list[Module]:
+        """Modules that name the principle (or the theme) in their ``focus:``."""
+        return [m for m in self.modules if principle_id in m.focus]
 
     def taught_in(self, principle_id: str) -> list[Section]:
         """Training sections that link the principle."""

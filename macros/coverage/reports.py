@@ -7,23 +7,47 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape, quoteattr
+import re
+from xml.sax.saxutils import escape as _escape, quoteattr as _quoteattr
 
 from ..diagnostics import Diagnostic
 from ..framework import LEVELS
-from .model import Coverage, Section
+from .model import Coverage, Module, Section
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_escape(value: str) -> str:
+    """Escape text for XML, replacing characters XML 1.0 cannot hold (control characters) with U+FFFD."""
+    return _escape(_NOT_XML.sub("\ufffd", value))
+
+
+def quoteattr(value: str) -> str:
+    """An XML attribute value, quoted, with characters XML cannot hold replaced."""
+    return _quoteattr(_NOT_XML.sub("\ufffd", value))
 
 
 def _ref(section: Section) -> dict[str, Any]:
     return {"path": section.path, "line": section.line, "title": section.title}
 
 
+#: The JSON report's schema (documents every field; a test validates the real report against it).
+REPORT_SCHEMA = "principles/coverage-report.schema.json"
+
+
+def _module_ref(module: Module) -> dict[str, Any]:
+    return {"path": module.path, "line": module.line, "number": module.number, "title": module.title}
+
+
 def report_data(coverage: Coverage) -> dict[str, Any]:
     """The JSON report: deterministic, sorted, no timestamps."""
     principles = {}
-    for p in coverage.framework.principles:
+    for p in coverage.framework.linkable:
         principles[p.id] = {
+            "kind": p.kind,
             "title": p.title,
+            "focus": [_module_ref(m) for m in coverage.focus_of(p.id)],
             "training": [_ref(s) for s in coverage.taught_in(p.id)],
             "supervision": {level: [_ref(s) for s in sections] for level, sections in coverage.supervised_in(p.id).items()},
             "handbook": [page.path for page in coverage.handbook_pages(p.id)],
@@ -32,8 +56,11 @@ def report_data(coverage: Coverage) -> dict[str, Any]:
         return {"path": d.path, "line": d.line, "code": d.code, "message": d.message}
     return {
         "summary": coverage.summary(),
-        "sections": [{"path": s.path, "line": s.line, "title": s.title, "page": s.page,
-                      "principles": list(s.principles), "exempt": s.exempt} for s in coverage.training_sections],
+        "modules": [{**_module_ref(m), "duration": m.duration, "focus": list(m.focus),
+                     "breaks": sum(s.minutes or 0 for s in m.breaks)} for m in coverage.modules],
+        "sections": [{"path": s.path, "line": s.line, "title": s.title, "page": s.page, "kind": s.kind,
+                      "minutes": s.minutes, "principles": list(s.principles), "exempt": s.exempt}
+                     for s in coverage.training_sections],
         "principles": principles,
         "violations": [diag(d) for d in coverage.errors],
         "warnings": [diag(d) for d in coverage.warnings],
@@ -58,14 +85,32 @@ def _exempt_lines(coverage: Coverage) -> list[str]:
             for s in coverage.training_sections if s.exempt is not None]
 
 
+def principle_lines(coverage: Coverage) -> list[str]:
+    """Per principle and for the theme: the modules that focus on it, then its sections, guides and pages."""
+    lines = []
+    for p in coverage.framework.linkable:
+        focus = coverage.focus_of(p.id)
+        taught = coverage.taught_in(p.id)
+        guides = [level for level, sections in coverage.supervised_in(p.id).items() if sections]
+        handbook = coverage.handbook_pages(p.id)
+        name = f"{p.id} (the theme)" if p.is_theme else p.id
+        modules = (f"module{'s' if len(focus) != 1 else ''} " + ", ".join(str(m.number) for m in focus)) if focus else "no module"
+        lines.append(f"{name}: focus of {modules}; linked in {len(taught)} "
+                     f"training section{'s' if len(taught) != 1 else ''}; supervision: {', '.join(guides) or 'none'}; "
+                     f"{len(handbook)} handbook page{'s' if len(handbook) != 1 else ''}")
+    return lines
+
+
 def format_text(coverage: Coverage) -> str:
-    """One line per problem, the exemptions, then a summary."""
+    """One line per problem, the exemptions, each principle's reach, then a summary."""
     lines = [d.format() for d in coverage.errors]
     lines += [f"{d.format()} (warning)" for d in coverage.warnings]
     exempt = _exempt_lines(coverage)
     if exempt:
         lines.append(f"Exempt sections ({len(exempt)}):")
         lines += ["  " + e for e in exempt]
+    lines.append("By principle:")
+    lines += ["  " + line for line in principle_lines(coverage)]
     lines.append(_summary_line(coverage))
     return "\n".join(lines) + "\n"
 
@@ -84,6 +129,9 @@ def format_github(coverage: Coverage) -> str:
                          f"{_gh_escape(d.message)} [{d.code}]")
     lines += [f"::notice file={_gh_escape(s.path, True)},line={s.line}::{_gh_escape(f'section {s.title!r} is exempt: {s.exempt}')}"
               for s in coverage.training_sections if s.exempt is not None]
+    source = coverage.framework.source
+    lines += [f"::notice file={_gh_escape(source, True)},line={p.line}::{_gh_escape(line)}"
+              for p, line in zip(coverage.framework.linkable, principle_lines(coverage))]
     lines.append(_summary_line(coverage))
     return "\n".join(lines) + "\n"
 
@@ -124,6 +172,8 @@ def format_junit(coverage: Coverage) -> str:
             if failure:
                 used.add((failure.path, failure.line, failure.code))
             case(f"rules.supervision-{level}", f"{p.id} in the {level} guide", failure)
+    for p, line in zip(coverage.framework.linkable, principle_lines(coverage)):
+        case("reach", f"{p.id}: focus, sections, guides and pages", out=line)
     for d in coverage.errors:
         if (d.path, d.line, d.code) not in used:
             case(d.path, f"line {d.line}: {d.code}", d)

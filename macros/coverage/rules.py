@@ -7,11 +7,13 @@ warning or off.
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic
-from ..framework import LEVELS
+from ..framework import LEVELS, Framework
+from ..settings import Settings
 from .model import Coverage, Module, PageScan
 
 
-def check_module(page: PageScan, meta: dict, meta_lines: dict, diagnostics: list[Diagnostic]) -> Module | None:
+def check_module(page: PageScan, meta: dict, meta_lines: dict, diagnostics: list[Diagnostic],
+                 framework: Framework) -> Module | None:
     """Check a module's front matter and timings; build the Module."""
     problems = []
 
@@ -27,6 +29,23 @@ def check_module(page: PageScan, meta: dict, meta_lines: dict, diagnostics: list
         bad("duration", f"duration must be the module's total length in whole minutes (not {duration!r})")
     if not isinstance(objectives, list) or not objectives or not all(isinstance(o, str) and o.strip() for o in objectives):
         bad("objectives", "objectives must be a list of learning objectives, one per line starting with '- '")
+    focus = meta.get("focus", [])
+    if not isinstance(focus, list) or not 1 <= len(focus) <= 3 or not all(isinstance(f, str) for f in focus):
+        if "focus" in meta:
+            bad("focus", "focus must be a list of one to three principle ids, for example focus: [mutuality]")
+        focus = []
+    else:
+        for item in focus:
+            if framework.get(item) is None:
+                problems.append(Diagnostic(page.path, meta_lines.get("focus", 1), None, "principles.unknown-id",
+                                           f'unknown principle id "{item}" in focus; {framework.suggest(item)}'))
+    lists = {}
+    for key in ("materials", "key_points"):
+        value = meta.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            bad(key, f"{key} must be a list of short lines, each starting with '- '")
+            value = []
+        lists[key] = tuple(v.strip() for v in value)
     for section in page.sections:
         if section.minutes is None:
             problems.append(Diagnostic(page.path, section.line, None, "modules.missing-duration",
@@ -41,17 +60,71 @@ def check_module(page: PageScan, meta: dict, meta_lines: dict, diagnostics: list
             f"module {number} lasts {duration} minutes in its front matter, but its sections add up to "
             f"{total} minutes; change the total or the sections' durations"))
     return Module(page.path, page.src_uri, number, title.strip(), duration,
-                  tuple(o.strip() for o in objectives), tuple(page.sections))
+                  tuple(o.strip() for o in objectives), tuple(page.sections),
+                  tuple(f for f in focus if framework.get(f)), lists["materials"], lists["key_points"],
+                  meta_lines.get("module", 1),
+                  tuple(meta_lines.get(("objectives", i), meta_lines.get("objectives", 1)) for i in range(len(objectives))))
+
+
+def module_rules(module: Module, framework: Framework, settings: Settings) -> list[Diagnostic]:
+    """One module's teaching rules: focus, depth, the theme, objectives and breaks."""
+    out: list[Diagnostic] = []
+    path = module.path
+    if not module.focus:
+        out.append(Diagnostic(path, module.line, None, "modules.missing-focus",
+                              f"module {module.number} does not say what it focuses on; add focus: [PRINCIPLE-ID] "
+                              f"with one to three ids to its front matter"))
+    for focus in module.focus:
+        linked = [s for s in module.sections if focus in s.principles]
+        if len(linked) < settings.focus_sections:
+            item = framework.get(focus)
+            out.append(Diagnostic(path, module.line, None, "modules.focus-too-thin",
+                                  f'module {module.number} focuses on "{focus}" ({item.title}) but links it in '
+                                  f"{len(linked)} section{'s' if len(linked) != 1 else ''}; a focus is linked in at least "
+                                  f"{settings.focus_sections} sections"))
+    theme = framework.theme
+    if not any(theme.id in s.principles for s in module.sections):
+        out.append(Diagnostic(path, module.line, None, "coverage.theme-not-addressed",
+                              f'module {module.number} has no section that links the theme "{theme.id}" '
+                              f"({theme.statement}); give one section real content about it and add "
+                              f'{{{{ principles("{theme.id}") }}}} there'))
+    verbs = settings.objective_verbs
+    for objective, line in zip(module.objectives, module.objective_lines or (module.line,) * len(module.objectives)):
+        first = objective.split()[0].strip(",.:;").lower() if objective.split() else ""
+        if first not in verbs:
+            out.append(Diagnostic(path, line, None, "modules.vague-objective",
+                                  f'objective "{objective}" starts with "{first}", which nobody can observe; start it '
+                                  f"with a verb such as {', '.join(v.capitalize() for v in verbs[:6])} (the list is "
+                                  f"objectives.verbs in principles/coverage.yaml)"))
+    if module.duration >= settings.break_from_minutes and not module.breaks:
+        out.append(Diagnostic(path, module.line, None, "modules.no-break",
+                              f"module {module.number} lasts {module.duration} minutes with no break; add a section "
+                              f'"## Break" with {{{{ duration(15, kind="break") }}}}'))
+    return out
 
 
 def rule_diagnostics(coverage: Coverage, docs_prefix: str = "docs/") -> list[Diagnostic]:
-    """The site-wide rules: unlinked sections, untaught principles, supervision gaps."""
+    """The site-wide rules: unlinked and inflated sections, modules, untaught principles, supervision gaps."""
     out: list[Diagnostic] = []
     framework = coverage.framework
+    settings = coverage.settings
     for section in coverage.training_sections:
         if not section.principles and section.exempt is None:
             out.append(Diagnostic(section.path, section.line, None, "coverage.unlinked-section",
                                   f'section "{section.title}" is not linked to any principle'))
+        named = [i for i in section.principles if i != framework.theme.id]
+        if len(named) > settings.max_principles_per_section:
+            out.append(Diagnostic(section.path, section.line, None, "coverage.chip-inflation",
+                                  f'section "{section.title}" links {len(named)} principles; keep the one to '
+                                  f"{settings.max_principles_per_section} it really works with"))
+    for module in coverage.modules:
+        out += module_rules(module, framework, settings)
+    if coverage.modules:
+        for principle in framework.principles:
+            if not coverage.focus_of(principle.id):
+                out.append(Diagnostic(framework.source, principle.line, None, "coverage.principle-not-focus",
+                                      f'principle "{principle.id}" ({principle.title}) is not the focus of any module; '
+                                      f"name it in one module's focus:"))
     for principle in framework.principles:
         if not coverage.taught_in(principle.id):
             out.append(Diagnostic(framework.source, principle.line, None, "coverage.principle-not-taught",
@@ -69,4 +142,8 @@ def rule_diagnostics(coverage: Coverage, docs_prefix: str = "docs/") -> list[Dia
                 out.append(Diagnostic(page.path, 1, None, "coverage.supervision-missing-principle",
                                       f'the {level} supervision guide does not link principle "{principle.id}"; '
                                       f'add {{{{ principles("{principle.id}") }}}} to a section'))
+        if framework.theme.id not in page.links:
+            out.append(Diagnostic(page.path, 1, None, "coverage.supervision-missing-theme",
+                                  f'the {level} supervision guide does not link the theme "{framework.theme.id}"; '
+                                  f'add {{{{ principles("{framework.theme.id}") }}}} to a section about it'))
     return out

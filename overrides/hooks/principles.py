@@ -1,11 +1,24 @@
-"""MkDocs hooks: scan the sources for principle coverage, generate the principle pages, fail the build.
+"""MkDocs hooks: scan the sources for principle coverage, publish the course packs, fail the build.
 
-Thin glue over the engine in ``macros/``. The rule itself lives in ``macros/coverage.py`` and is
-the same function that ``scripts/check_coverage.py`` runs.
+Thin glue over the engine in ``macros/``. The rule itself lives in ``macros/coverage/`` and is the
+same function that ``scripts/check_coverage.py`` runs. The principle pages are committed stubs
+(docs/principles/<id>.md) that the scan keeps in step with principles.yaml, not generated here:
+Zensical runs no hooks, and both engines must build the same pages. The events, in the order
+MkDocs calls them:
+
+* ``on_startup``: remember whether this is ``mkdocs serve`` (which shows errors but keeps serving);
+* ``on_config``: load and validate the framework, the settings and mkdocs.yml (macros plugin present);
+* ``on_files``: scan every page (and the principle stubs) for coverage, publish course packs;
+* ``on_env``: the gate, after every page's Markdown and macros ran and before anything is written:
+  any error-severity diagnostic fails the build, whatever the log level or ``--strict``;
+* ``on_post_page``: the last line of defence: no built page may hold unrendered macro text;
+* ``on_post_build``: fail on that, and forget the engine's modules (see ``_forget_engine``).
 """
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -17,23 +30,34 @@ from mkdocs.structure.files import File, Files  # noqa: E402
 from macros import report, site_for  # noqa: E402
 
 
+_SERVE = "PRINCIPLES_MKDOCS_SERVE"
+_CODE = re.compile(r"(?is)<(pre|code|script|style|textarea)\b.*?</\1>|<!--.*?-->")
+_LEFTOVER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def on_startup(command, dirty):
+    """Remember the command for the whole process: `mkdocs serve` reloads this module on each rebuild."""
+    os.environ[_SERVE] = "1" if command == "serve" else ""
+
+
 def on_config(config):
-    """Load and validate the framework early, so a bad YAML file stops the build at once."""
+    """Load and validate the framework, the settings and mkdocs.yml early: bad input stops the build at once."""
     site_for(config)
     return config
 
 
 def on_files(files: Files, config):
-    """Scan every page for coverage (one pass over the sources), then add the generated principle pages."""
+    """Scan every page for coverage and the principle pages' stubs (one pass over the sources)."""
     site = site_for(config)
-    sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
+    sources = {}
+    for f in files.documentation_pages():
+        try:
+            sources[f.src_uri] = f.content_string
+        except UnicodeDecodeError:
+            raise PluginError(f"{site.docs_prefix}{f.src_uri}:1: this page is not UTF-8 text; save it as UTF-8 "
+                              f"(in most editors: Save with encoding, UTF-8) [source.unreadable]") from None
     coverage = site.scan(sources)
-    report(coverage.diagnostics, coverage.severity)
-    for src_uri, content in site.principle_pages().items():
-        if files.get_file_from_path(src_uri) is not None:
-            raise PluginError(f"{site.docs_prefix}{src_uri}: principle pages are generated from "
-                              f"principles/principles.yaml; delete this hand-written copy so it cannot drift")
-        files.append(File.generated(config, src_uri, content=content))
+    report(site, coverage.diagnostics)
     _publish_course_packs(files, config, site, sources)
     return files
 
@@ -79,9 +103,40 @@ def _forget_engine() -> None:
         del sys.modules[name]
 
 
+def _fail_on_errors(site, when: str) -> None:
+    """The gate: raise when this build found any error, unless serving (serve shows them and keeps going)."""
+    if site.errors and not os.environ.get(_SERVE):
+        n = len(site.errors)
+        raise PluginError(f"{n} principle problem{'s' if n != 1 else ''} {when} (each is listed above once, with its "
+                          f"file and line); nothing is published")
+
+
+def on_env(env, config, files):
+    """The gate, before any page is written: every page's macros and the coverage scan have run."""
+    _fail_on_errors(site_for(config), "found")
+    return env
+
+
+def on_post_page(output, page, config):
+    """Last line of defence: a built page with unrendered macro text outside code means macros did not run."""
+    if "{{" in output or "{%" in output or "{#" in output:
+        leftover = _LEFTOVER.search(_CODE.sub("", output))
+        if leftover:
+            from macros.diagnostics import Diagnostic
+
+            site = site_for(config)
+            snippet = " ".join(leftover.group(0).split())[:60]
+            report(site, [Diagnostic(site.docs_prefix + page.file.src_uri, 1, None, "site.unrendered-macro",
+                                     f'the built page still shows "{snippet}": the macros did not run on it; check '
+                                     f"that mkdocs.yml lists the macros plugin once, under a single plugins: key")])
+    return output
+
+
 def on_post_build(config):
-    """The build is done: forget the engine's code (see _forget_engine)."""
+    """The build is done: fail on any late error (unrendered macros), then forget the engine's code."""
+    site = site_for(config)
     _forget_engine()
+    _fail_on_errors(site, "found after writing the pages")
 
 
 def on_build_error(error):
