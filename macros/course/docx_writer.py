@@ -24,7 +24,7 @@ from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
 from lxml import etree
 
 from .layout import PrintDocument
@@ -661,7 +661,7 @@ class DocxWriter:
         paragraph._p.append(link)
 
 
-def column_widths(rows: list[list[str]], columns: int, total: int) -> list[Emu]:
+def column_widths(rows: list[list[str]], columns: int, total: int) -> list[Twips]:
     """Column widths in proportion to what the columns hold: their longest text, within limits.
 
     A short column (minutes) stays narrow and a wordy one (principles) gets the room, instead
@@ -672,8 +672,9 @@ def column_widths(rows: list[list[str]], columns: int, total: int) -> list[Emu]:
         texts = [" ".join(row[column].split()) for row in rows if column < len(row)]
         longest = max((len(t) for t in texts), default=0)
         longest_word = max((len(w) for t in texts for w in t.split()), default=0)
-        weights.append(min(max(longest, longest_word + 4, 8), 40))  # + 4: the cell's own padding
-    return [Emu(int(total * weight / sum(weights))) for weight in weights]
+        weights.append(min(max(longest, longest_word + 4, 8), 60))  # + 4: the cell's own padding
+    twips = total // 635  # Word keeps widths in twentieths of a point: round down there, so they fit
+    return [Twips(twips * weight // sum(weights)) for weight in weights]
 
 
 def _without_clock(data: bytes) -> bytes:

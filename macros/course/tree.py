@@ -227,6 +227,6 @@ def heading_level(element: Element) -> int | None:
 
 
 __all__ = [
-    "E", "Element", "HEADINGS", "MKDOCS_BUILTIN_EXTENSIONS", "Raw", "SITE_EXTENSIONS", "SITE_EXTENSION_CONFIGS",
-    "heading_level", "parse_html", "render_markdown", "replace_each", "to_html", "walk_parents",
+    "E", "Element", "HEADINGS", "MKDOCS_BUILTIN_EXTENSIONS", "Raw", "SITE_EXTENSIONS",
+    "SITE_EXTENSION_CONFIGS", "heading_level", "parse_html", "render_markdown", "replace_each", "to_html", "walk_parents",
 ]
