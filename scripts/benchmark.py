@@ -4,7 +4,8 @@
 Usage: python scripts/benchmark.py [--pages N [N ...]] [--rounds R] [--warmup W] [--out DIR] [--keep] [--zensical EXE]
 
 The targets of issue 7 need ``--pages 500 2000`` (growth and memory at 2000 pages) besides the
-default run (100 and 500 pages).
+default run (100 and 500 pages). ``--course`` measures the course packs instead (issue 17): see
+``course_benchmark``.
 
 For each N it writes two synthetic handbooks of N training pages (about 800 words and six ``##``
 sections each; ten pages to a module folder, ten modules to a course folder) into a temporary
@@ -439,6 +440,134 @@ def markdown_table(results: list[dict], rounds: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+# -- the course packs (--course) -------------------------------------------------------------------------
+#: The module timed alone, and edited for "the whole course after editing one module".
+COURSE_MODULE, COURSE_MODULE_PAGE = "3", "training/03-mutuality-and-reciprocity.md"
+COURSE_KINDS = ("module_cold", "course_cold", "course_unchanged", "course_after_edit", "site_publish_off",
+                "site_publish_on")
+COURSE_LABELS = {
+    "module_cold": "one module (4 files), cold",
+    "course_cold": "whole course, cold",
+    "course_unchanged": "whole course, nothing changed",
+    "course_after_edit": "whole course, after editing one module",
+    "site_publish_off": "site build, publishing off",
+    "site_publish_on": "site build, publishing on, nothing changed",
+}
+#: The targets of issue 17 (the cold figures are the issue's own, measured before the cache).
+MAX_UNCHANGED_SECONDS, MAX_EDIT_OVER_MODULE_SECONDS, MAX_PUBLISH_RATIO = 1.0, 1.0, 1.2
+BEFORE_MODULE_COLD, BEFORE_COURSE_COLD = 2.4, 17.5
+
+
+def course_tree(work: Path) -> Path:
+    """A copy of this project (no git, so the version printed on the packs is the day of the newest source)."""
+    tree = work / "course-project"
+    ignore = shutil.ignore_patterns("__pycache__", ".cache")
+    for name in ("macros", "overrides", "principles", "docs", "scripts"):
+        shutil.copytree(ROOT / name, tree / name, ignore=ignore)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (tree / "mkdocs.yml").write_text(config, encoding="utf-8")
+    publishing = config.replace("course_packs:\n    publish: false", "course_packs:\n    publish: true")
+    if publishing == config:
+        raise RuntimeError("mkdocs.yml has no `course_packs: publish: false` to switch on for the benchmark")
+    (tree / "mkdocs-publish.yml").write_text(publishing, encoding="utf-8")
+    return tree
+
+
+def course_runs(tree: Path, rounds: int, logs: Path) -> dict[str, list[Run]]:
+    """Time the course-pack commands, ``rounds`` times each, as whole processes.
+
+    Cold means ``--force`` (nothing reused). "After editing one module" appends a sentence to
+    module 3 before each run. The two site builds alternate, after one untimed build that fills
+    the cache.
+    """
+    packs = [sys.executable, str(tree / "scripts" / "build_course.py"), "--root", str(tree), "--out",
+             str(tree / "course")]
+    build = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d"]
+    page = tree / "docs" / COURSE_MODULE_PAGE
+    runs: dict[str, list[Run]] = {k: [] for k in COURSE_KINDS}
+
+    def run(kind: str, command: list[str]) -> None:
+        result = timed(command, tree, logs / f"{kind}.log")
+        if result.returncode != 0:
+            tail = (logs / f"{kind}.log").read_text(encoding="utf-8", errors="replace")[-3000:]
+            raise RuntimeError(f"{COURSE_LABELS[kind]} failed with exit code {result.returncode}:\n{tail}")
+        runs[kind].append(result)
+        print(f"{COURSE_LABELS[kind]:<45} {result.seconds:8.2f} s  {result.cpu_seconds:8.2f} s CPU", file=sys.stderr)
+
+    timed(build + ["site-on", "-f", "mkdocs-publish.yml"], tree, logs / "warm-up.log")
+    for round_ in range(1, rounds + 1):
+        run("module_cold", packs + ["--module", COURSE_MODULE, "--force"])
+        run("course_cold", packs + ["--force"])
+        run("course_unchanged", packs)
+        with page.open("a", encoding="utf-8") as edit:
+            edit.write(f"\nA sentence added by the benchmark, round {round_}.\n")
+        run("course_after_edit", packs)
+        order = ("site_publish_off", "site_publish_on") if round_ % 2 else ("site_publish_on", "site_publish_off")
+        timed(build + ["site-on", "-f", "mkdocs-publish.yml"], tree, logs / "warm-up.log")  # the edit, published
+        for kind in order:
+            config = "mkdocs-publish.yml" if kind == "site_publish_on" else "mkdocs.yml"
+            run(kind, build + ["site-on" if kind == "site_publish_on" else "site-off", "-f", config])
+    return runs
+
+
+def course_results(runs: dict[str, list[Run]]) -> dict:
+    """Medians and the issue's targets."""
+    median = {k: round(statistics.median(r.seconds for r in runs[k]), 2) for k in COURSE_KINDS}
+    cpu = {k: round(statistics.median(r.cpu_seconds for r in runs[k]), 2) for k in COURSE_KINDS}
+    ratio = round(median["site_publish_on"] / median["site_publish_off"], 3)
+    goals = [
+        ("whole course, nothing changed", median["course_unchanged"], f"<= {MAX_UNCHANGED_SECONDS} s",
+         median["course_unchanged"] <= MAX_UNCHANGED_SECONDS),
+        ("whole course after editing one module, over one module cold", round(
+            median["course_after_edit"] - median["module_cold"], 2), f"<= {MAX_EDIT_OVER_MODULE_SECONDS} s",
+         median["course_after_edit"] - median["module_cold"] <= MAX_EDIT_OVER_MODULE_SECONDS),
+        ("publishing build over plain build, nothing changed", ratio, f"<= {MAX_PUBLISH_RATIO}",
+         ratio <= MAX_PUBLISH_RATIO),
+        ("one module, cold", median["module_cold"], f"<= {BEFORE_MODULE_COLD} s (before)",
+         median["module_cold"] <= BEFORE_MODULE_COLD),
+        ("whole course, cold", median["course_cold"], f"<= {BEFORE_COURSE_COLD} s (before)",
+         median["course_cold"] <= BEFORE_COURSE_COLD),
+    ]
+    return {"median_seconds": median, "median_cpu_seconds": cpu, "publish_ratio": ratio,
+            "targets": [{"target": t, "value": v, "limit": lim, "met": met} for t, v, lim, met in goals],
+            "runs": {k: [asdict(r) for r in runs[k]] for k in COURSE_KINDS}}
+
+
+def course_table(results: dict, rounds: int) -> str:
+    """The course-pack figures as Markdown."""
+    lines = ["| course packs | time | CPU time |", "| --- | ---: | ---: |"]
+    for kind in COURSE_KINDS:
+        lines.append(f"| {COURSE_LABELS[kind]} | {results['median_seconds'][kind]:.2f} s "
+                     f"| {results['median_cpu_seconds'][kind]:.2f} s |")
+    lines += ["", f"Times are medians of {rounds} rounds of wall-clock time; CPU time includes the worker processes.",
+              "", "| target | measured | limit | met |", "| --- | ---: | --- | --- |"]
+    lines += [f"| {t['target']} | {t['value']} | {t['limit']} | {'yes' if t['met'] else 'no'} |"
+              for t in results["targets"]]
+    return "\n".join(lines) + "\n"
+
+
+def course_benchmark(args: argparse.Namespace, work: Path) -> int:
+    """The course-pack figures of issue 17 on a copy of this project; writes course.json and course.md."""
+    logs = work / "logs"
+    logs.mkdir(exist_ok=True)
+    try:
+        tree = course_tree(work)
+        load_before = _load_average()
+        results = course_results(course_runs(tree, args.rounds, logs))
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 1
+    table = course_table(results, args.rounds)
+    report = {"command": "python scripts/benchmark.py --course", "machine": machine(),
+              "load_average": {"before": load_before, "after": _load_average()}, "rounds": args.rounds, **results}
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "course.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (out / "course.md").write_text(table, encoding="utf-8")
+    sys.stdout.write(table)
+    return 0
+
+
 # -- the command ---------------------------------------------------------------------------------------
 
 
@@ -455,6 +584,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", metavar="W", type=int, default=1,
                         help="untimed runs of each command before the timed rounds (default: 1)")
     parser.add_argument("--keep", action="store_true", help="keep the generated trees and print where they are")
+    parser.add_argument("--course", action="store_true",
+                        help="time the course packs instead (cold, nothing changed, after an edit, publishing) on "
+                             "a copy of this project; writes course.json and course.md")
     parser.add_argument("--zensical", metavar="EXE",
                         help="also time this Zensical executable on the project, cold (--clean) and warm (cache kept)")
     args = parser.parse_args(argv)
@@ -470,6 +602,8 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     work = Path(tempfile.mkdtemp(prefix="principles-benchmark-"))
     try:
+        if args.course:
+            return course_benchmark(args, work)
         logs = work / "logs"
         logs.mkdir()
         trees = {}

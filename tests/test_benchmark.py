@@ -64,3 +64,22 @@ def test_the_baseline_builds_the_same_pages_without_the_macros(tmp_path: Path):
     for output in (html, "principles/mutuality/index.html", "supervision/team/index.html"):
         assert (project / "site" / output).read_text(encoding="utf-8") == \
             (baseline / "site" / output).read_text(encoding="utf-8"), output
+
+
+def test_course_figures_and_their_targets_from_runs():
+    """The course-pack section (--course) turns its runs into medians, the publishing ratio and the targets."""
+    benchmark = load_benchmark()
+    seconds = {"module_cold": 2.0, "course_cold": 16.0, "course_unchanged": 0.5, "course_after_edit": 14.0,
+               "site_publish_off": 2.0, "site_publish_on": 2.2}
+    runs = {kind: [benchmark.Run(value, value, 100.0, 0)] for kind, value in seconds.items()}
+    results = benchmark.course_results(runs)
+    assert results["median_seconds"] == seconds
+    assert results["publish_ratio"] == 1.1
+    met = {t["target"]: t["met"] for t in results["targets"]}
+    assert met == {"whole course, nothing changed": True,
+                   "whole course after editing one module, over one module cold": False,
+                   "publishing build over plain build, nothing changed": True,
+                   "one module, cold": True, "whole course, cold": True}
+    table = benchmark.course_table(results, 1)
+    assert "| whole course, nothing changed | 0.50 s | 0.50 s |" in table
+    assert "| publishing build over plain build, nothing changed | 1.1 | <= 1.2 | yes |" in table

@@ -22,11 +22,15 @@ from pypdf import PdfReader
 
 from conftest import MINIMAL_MKDOCS
 
-from macros import course as course_module
-from macros.course import (CHECKLIST, PROGRAMME_GUIDE, Course, CourseError, PublishSettings, Version,
-                           prepare_output, write_atomic)
-from macros.course_html import SITE_EXTENSION_CONFIGS, SITE_EXTENSIONS, classify_link, LinkTarget
-from macros.course_pdf import PdfError, render_pdf
+from macros.course.course import Course
+from macros.course.jobs import prepare_output
+from macros.course.pdf_writer import PdfError, render_pdf
+from macros.course.rendering import CHECKLIST, PROGRAMME_GUIDE, pack_specs
+from macros.course.settings import CourseError, PublishSettings
+from macros.course.transforms import LinkTarget, classify_link
+from macros.course.tree import SITE_EXTENSION_CONFIGS, SITE_EXTENSIONS
+from macros.course.version import Version
+from macros.files import write_atomic
 from macros.framework import load_framework
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,9 +86,10 @@ def real_course() -> Course:
 @pytest.fixture(scope="session")
 def module3(real_course):
     """module3[(audience, format)] -> the file's bytes."""
-    pages = real_course.select(["3"])
+    pages = real_course.modules.select(["3"])
     assert real_course.problems(pages) == []
-    return {(spec.audience, spec.format): real_course.make(spec).data for spec in real_course.specs(pages, whole_course=False)}
+    return {(spec.audience, spec.format): real_course.packs.make(spec).data
+            for spec in pack_specs(pages, whole_course=False)}
 
 
 @pytest.fixture(scope="session")
@@ -112,7 +117,8 @@ def test_pack_markdown_extensions_are_the_sites():
         names.append(name)
         if isinstance(entry, dict) and entry[name]:
             options[name] = entry[name]
-    assert tuple(names) == SITE_EXTENSIONS
+    # the weaving pass for Zensical adds nothing under MkDocs; the packs weave each page themselves (Site.weave)
+    assert tuple(n for n in names if n != "macros.extension") == SITE_EXTENSIONS
     assert options == SITE_EXTENSION_CONFIGS
 
 
@@ -136,7 +142,7 @@ def test_facilitator_notes_only_in_the_facilitator_pdf(module3_text, module3_not
 
 
 def test_both_pdfs_carry_the_activities_and_the_principles(module3_text, real_course):
-    module = real_course.select(["3"])[0].module
+    module = real_course.modules.select(["3"])[0].module
     source = (ROOT / "docs" / MODULE3).read_text(encoding="utf-8")
     activities = re.findall(r"^### (Activity: .+)$", source, re.M)
     ids = {i for s in module.sections for i in s.principles}
@@ -175,7 +181,7 @@ def test_pdf_is_tagged_pdf_ua_with_title_and_language(module3, audience):
 
 
 def test_pdf_embeds_only_the_shipped_fonts(module3):
-    """Every font is embedded, and is the stylesheet's own "Pack Sans" (the DejaVu files in course_assets)."""
+    """Every font is embedded, and is the stylesheet's own "Pack Sans" (the DejaVu files in course/assets)."""
     reader = PdfReader(io.BytesIO(module3[("facilitator", "pdf")]))
     fonts = {}
     for page in reader.pages:
@@ -194,7 +200,7 @@ def test_cover_contents_running_header_and_page_x_of_y(module3):
     pages = [words(p.extract_text()) for p in reader.pages]
     total = len(pages)
     cover = pages[0]
-    for expected in ("Facilitator guide", "Module 3: Mutuality and reciprocity", "150 minutes (2 hours 30 minutes)",
+    for expected in ("Facilitator guide", "Module 3: Mutuality and reciprocity", "180 minutes (3 hours)",
                      "2. Mutuality and reciprocity", "Version test-version-1", "Need support right now?"):
         assert expected in cover
     header = "Module 3: Mutuality and reciprocity Facilitator guide"
@@ -202,7 +208,7 @@ def test_cover_contents_running_header_and_page_x_of_y(module3):
         assert f"Page {number} of {total}" in text
         assert (header in text) == (number > 1), f"running header on page {number}"
     contents = next(text for text in pages if "Contents" in text)
-    for title in ("Welcome and check-in", "Power and difference", "Getting help now"):
+    for title in ("What mutuality means", "Power and difference", "Getting help now"):
         found = re.search(re.escape(title) + r"[ .]*?(\d+)\b", contents)
         assert found, title
         page = int(found.group(1))
@@ -210,20 +216,20 @@ def test_cover_contents_running_header_and_page_x_of_y(module3):
 
 
 def test_session_plan_in_both_formats(module3, module3_text, real_course):
-    module = real_course.select(["3"])[0].module
+    module = real_course.modules.select(["3"])[0].module
     text = module3_text["participant"]
-    assert "Session plan for module 3, 150 minutes in all" in text
+    assert "Session plan for module 3, 180 minutes in all" in text
     document = docx.Document(io.BytesIO(module3[("participant", "docx")]))
     table = document.tables[0]
     rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
     assert rows[0] == ["Section", "Minutes", "Principles"]
     assert rows[1:-1] == [[s.title, str(s.minutes), rows[i + 1][2]] for i, s in enumerate(module.sections)]
-    assert rows[-1][:2] == ["Total", "150"]
+    assert rows[-1][:2] == ["Total", "180"]
     assert "2. Mutuality and reciprocity" in rows[2][2]
 
 
 def test_docx_uses_real_heading_styles_and_a_named_facilitator_style(module3, module3_notes, real_course):
-    module = real_course.select(["3"])[0].module
+    module = real_course.modules.select(["3"])[0].module
     guide = docx.Document(io.BytesIO(module3[("facilitator", "docx")]))
     handout = docx.Document(io.BytesIO(module3[("participant", "docx")]))
     by_style: dict[str, list[str]] = {}
@@ -265,8 +271,19 @@ def test_docx_header_footer_and_properties(module3):
     assert document.core_properties.title == "Module 3: Mutuality and reciprocity \u2013 Participant handout"
     assert document.core_properties.language == "en-GB"
     toc = [p for p in document.paragraphs if p.style.name == "toc 1"]
-    assert "Welcome and check-in" in [p.text for p in toc]
-    assert ' TOC \\o "1-2" \\h \\z \\u ' in toc[0]._p.xml
+    assert "What mutuality means" in [p.text.split("\t")[0] for p in toc]
+    # issue 17: each entry ends with a PAGEREF field to its heading's bookmark, which Word and LibreOffice
+    # work out on opening (a TOC field's saved text is shown by LibreOffice without page numbers)
+    headings = {}
+    for paragraph in document.paragraphs:
+        for mark in paragraph._p.iter(qn("w:bookmarkStart")):
+            headings[mark.get(qn("w:name"))] = (paragraph.style.name, paragraph.text)
+    for entry in toc:
+        (reference,) = re.findall(r"PAGEREF (\S+) \\h", entry._p.xml)
+        style, text = headings[reference]
+        assert style.startswith("Heading") and text == entry.text.split("\t")[0]
+    settings = document.settings.element.find(qn("w:updateFields"))
+    assert settings is not None and settings.get(qn("w:val")) == "true", "Word updates the fields on opening"
 
 
 def test_same_sources_give_the_same_files(module3, monkeypatch):
@@ -277,13 +294,13 @@ def test_same_sources_give_the_same_files(module3, monkeypatch):
     later = time.time() + 3600
     monkeypatch.setattr(zipfile.time, "time", lambda: later)
     again = Course.load(ROOT, version=VERSION)
-    for spec in again.specs(again.select(["3"]), whole_course=False):
-        assert again.make(spec).data == module3[(spec.audience, spec.format)], spec.name
+    for spec in pack_specs(again.modules.select(["3"]), whole_course=False):
+        assert again.packs.make(spec).data == module3[(spec.audience, spec.format)], spec.name
 
 
 def test_print_html_has_no_broken_links(real_course):
-    for spec in real_course.specs(real_course.select(["3"]), formats=["pdf"], whole_course=False):
-        html = real_course.document(spec).html()
+    for spec in pack_specs(real_course.modules.select(["3"]), formats=["pdf"], whole_course=False):
+        html = real_course.packs.document(spec).html()
         hrefs = re.findall(r'href="([^"]*)"', html)
         ids = set(re.findall(r'id="([^"]*)"', html))
         for href in hrefs:
@@ -313,8 +330,8 @@ def test_links_are_classified_for_print(href, expected):
 
 # -- whole-course outputs ----------------------------------------------------------------------------------
 def test_reflective_checklist_has_one_page_per_principle(real_course):
-    spec = next(s for s in real_course.specs(real_course.pages[:0]) if s.name == CHECKLIST)
-    reader = PdfReader(io.BytesIO(real_course.make(spec).data))
+    spec = next(s for s in pack_specs(real_course.modules.pages[:0]) if s.name == CHECKLIST)
+    reader = PdfReader(io.BytesIO(real_course.packs.make(spec).data))
     pages = [words(p.extract_text()) for p in reader.pages]
     for principle in FW.principles:
         heading = f"{principle.number}. {principle.title}"
@@ -332,9 +349,9 @@ def test_reflective_checklist_has_one_page_per_principle(real_course):
 
 
 def test_programme_guide_has_every_module_with_notes(real_course):
-    spec = next(s for s in real_course.specs(real_course.pages[:0]) if s.name == PROGRAMME_GUIDE)
-    html = real_course.document(spec).html()
-    for page in real_course.pages:
+    spec = next(s for s in pack_specs(real_course.modules.pages[:0]) if s.name == PROGRAMME_GUIDE)
+    html = real_course.packs.document(spec).html()
+    for page in real_course.modules.pages:
         assert f"Module {page.number}: {page.module.title}" in html
         assert f'id="m{page.number}-plan"' in html
     assert html.count('class="facilitator-note"') >= 60
@@ -348,8 +365,8 @@ MODULE = """\
 title: Test module
 module: 1
 duration: {duration}
-objectives:
-  - Try the packs
+objectives: [Demonstrate the packs]
+focus: [mutuality]
 ---
 
 # Module 1: Test module
@@ -373,7 +390,7 @@ Read about {{{{ principle_link("mutuality") }}}} and [the NHS](https://www.nhs.u
 
 ## Practice
 
-{{{{ principles("mutuality") }}}}
+{{{{ principles("mutuality", "diversity") }}}}
 
 {{{{ duration(30) }}}}
 
@@ -384,7 +401,7 @@ Some words.
 """
 
 
-def module_page(duration: int = 45, principle: str = "relationships") -> str:
+def module_page(duration: int = 45, principle: str = "mutuality") -> str:
     return MODULE.format(duration=duration, principle=principle, short_title_probe="the group")
 
 
@@ -526,20 +543,35 @@ def test_cli_runs_as_a_command(make_site, tmp_path):
 def test_module_ids_by_number_or_page_name(make_site):
     site = make_site({"docs/training/03-test.md": module_page().replace("module: 1", "module: 3")})
     course = Course.load(site.root, version=VERSION)
-    assert [p.slug for p in course.select(["3"])] == ["03-test"]
-    assert [p.slug for p in course.select(["03"])] == ["03-test"]
-    assert [p.slug for p in course.select(["03-test", "3"])] == ["03-test"]
-    assert [p.slug for p in course.select(["training/03-test.md"])] == ["03-test"]
+    assert [p.slug for p in course.modules.select(["3"])] == ["03-test"]
+    assert [p.slug for p in course.modules.select(["03"])] == ["03-test"]
+    assert [p.slug for p in course.modules.select(["03-test", "3"])] == ["03-test"]
+    assert [p.slug for p in course.modules.select(["training/03-test.md"])] == ["03-test"]
     with pytest.raises(CourseError, match='unknown module "4"'):
-        course.select(["4"])
+        course.modules.select(["4"])
 
 
 def test_remaining_jinja_is_rendered_like_mkdocs_macros(make_site):
     page = module_page().replace("Some words.", "{% for n in [1, 2] %}Round {{ n }}. {% endfor %}")
     site = make_site({"docs/training/test.md": page})
     course = Course.load(site.root, version=VERSION)
-    spec = course.specs(course.select(["1"]), formats=["pdf"])[0]
-    assert "Round 1. Round 2." in course.document(spec).html()
+    spec = pack_specs(course.modules.select(["1"]), formats=["pdf"])[0]
+    assert "Round 1. Round 2." in course.packs.document(spec).html()
+
+
+def test_a_table_in_a_facilitator_note_keeps_the_note_style_in_word(make_site):
+    table = "\n\n    | Who | What |\n    | --- | --- |\n    | Pairs | *Listen* first |\n"
+    page = module_page().replace("    SECRET-NOTE-TWO for facilitators only.\n",
+                                 "    SECRET-NOTE-TWO for facilitators only." + table)
+    site = make_site({"docs/training/test.md": page})
+    course = Course.load(site.root, version=VERSION)
+    spec = next(s for s in pack_specs(course.modules.select(["1"]), formats=["docx"]) if s.audience == "facilitator")
+    document = docx.Document(io.BytesIO(course.packs.make(spec).data))
+    in_note = next(t for t in document.tables if "Pairs" in [c.text for r in t.rows for c in r.cells])
+    assert [[c.text for c in r.cells] for r in in_note.rows] == [["Who", "What"], ["Pairs", "Listen first"]]
+    assert {p.style.name for r in in_note.rows for c in r.cells for p in c.paragraphs} == {"Facilitator Note"}
+    plan = document.tables[0]  # the session plan is not in a note: its cells stay plain
+    assert "Facilitator Note" not in {p.style.name for r in plan.rows for c in r.cells for p in c.paragraphs}
 
 
 def test_pictures_from_the_docs_go_into_both_formats(make_site, capsys, tmp_path):
@@ -615,7 +647,7 @@ def test_a_failure_mid_run_keeps_every_last_good_pack_and_leaves_no_temporary_fi
             raise OSError(28, "No space left on device")
         return real_fsync(fd)
 
-    monkeypatch.setattr(course_module.os, "fsync", failing_fsync)
+    monkeypatch.setattr(os, "fsync", failing_fsync)
     code, stdout, stderr = run_cli(capsys, "--root", str(site.root), "--module", "1", "--out", str(out))
     assert code == 1
     assert "FAILED" in stdout and "No space left on device" in stderr and "Traceback" not in stderr
@@ -635,13 +667,83 @@ def test_a_pdf_that_cannot_be_made_keeps_its_last_good_copy(make_site, capsys, t
     def broken(*args, **kwargs):
         raise PdfError("WeasyPrint reported an error: simulated")
 
-    monkeypatch.setattr("macros.course_pdf.render_pdf", broken)
+    monkeypatch.setattr("macros.course.pdf_writer.render_pdf", broken)
     code, _, stderr = run_cli(capsys, "--root", str(site.root), "--module", "1", "--format", "pdf",
                               "--audience", "facilitator", "--out", str(out))
     assert code == 1
     assert "test-facilitator-guide.pdf: WeasyPrint reported an error: simulated" in stderr
     assert (out / "test-facilitator-guide.pdf").read_bytes() == b"last good"
     assert [p.name for p in out.iterdir()] == ["test-facilitator-guide.pdf"]
+
+
+def _children(pid: int) -> list[int]:
+    """The live processes whose parent is ``pid`` (from /proc; zombies count as gone)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _command_line(pid: int) -> str:
+    """The process's command line, or "" once it has gone (a short-lived git child, say)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process table from /proc (Linux)")
+def test_kill_9_of_the_cli_leaves_no_worker_running(tmp_path):
+    """Issue 11: workers die with the command that started them, even when it is killed outright."""
+    import signal
+    import time
+
+    command = [sys.executable, str(ROOT / "scripts" / "build_course.py"), "--module", "3", "--format", "pdf",
+               "--jobs", "2", "--force", "--out", str(tmp_path / "packs")]
+    cli = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        workers: list[int] = []
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and cli.poll() is None and time.monotonic() < deadline:
+            workers = [pid for pid in _children(cli.pid) if "python" in _command_line(pid)]
+            time.sleep(0.05)
+        assert len(workers) == 2, "the command started its two workers"
+        os.kill(cli.pid, signal.SIGKILL)
+        cli.wait()
+        deadline = time.monotonic() + 5
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        survivors = [pid for pid in workers if _alive(pid)]
+        for pid in survivors:  # do not leave them running even when the test fails
+            os.kill(pid, signal.SIGKILL)
+        assert survivors == [], "workers outlived the killed command"
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+            cli.wait()
+
+
+def test_a_killed_runs_temporary_files_are_removed_by_the_next_run(make_site, capsys, tmp_path):
+    site = make_site({"docs/training/test.md": module_page()})
+    out = tmp_path / "packs"
+    out.mkdir()
+    (out / ".test-facilitator-guide.pdf.k2j4x.part").write_bytes(b"half a pa")  # what a kill -9 mid-write leaves
+    code, _, stderr = run_cli(capsys, "--root", str(site.root), "--module", "1", "--format", "docx",
+                              "--audience", "participant", "--out", str(out))
+    assert code == 0, stderr
+    assert [p.name for p in out.iterdir()] == ["test-participant-handout.docx"]
 
 
 def test_prepare_output_proves_the_folder_is_writable(tmp_path):
@@ -691,9 +793,15 @@ extra:
 """
 
 
+#: A one-module site cannot make every principle the focus of a module; that site-wide rule is not what
+#: these builds are about.
+ONE_MODULE_SETTINGS = (ROOT / "principles" / "coverage.yaml").read_text(encoding="utf-8").replace(
+    "rules:\n", "rules:\n  coverage.principle-not-focus: off\n", 1)
+
+
 def test_site_build_publishes_the_packs_and_links_them_from_the_module_page(make_site):
     site = make_site({"docs/training/test.md": module_page(), "docs/other.md": "# Other\n"},
-                     mkdocs=MINIMAL_MKDOCS + PUBLISH_MKDOCS_EXTRA.format(value="true"))
+                     mkdocs=MINIMAL_MKDOCS + PUBLISH_MKDOCS_EXTRA.format(value="true"), settings=ONE_MODULE_SETTINGS)
     result = site.build()
     assert result.returncode == 0, result.stderr
     downloads = site.root / "site" / "downloads"
@@ -715,3 +823,355 @@ def test_site_build_rejects_a_wrong_publish_setting(make_site):
     assert result.returncode != 0
     assert "extra.course_packs.publish must be true or false, not 'yes'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- the cache: a pack is remade only when something it is made from has changed ---------------------------
+def _made_and_reused(stdout: str) -> tuple[list[str], list[str]]:
+    """The file names the CLI reported as made (wrote) and as reused, in order."""
+    made = re.findall(r"^\[\d+/\d+\] wrote .*/([^/ ]+) \(", stdout, re.M)
+    reused = re.findall(r"^\[\d+/\d+\] reused .*/([^/ ]+) \(", stdout, re.M)
+    return made, reused
+
+
+MODULE_1 = ["test-facilitator-guide.pdf", "test-participant-handout.pdf", "test-facilitator-guide.docx",
+            "test-participant-handout.docx"]
+MODULE_2 = [name.replace("test-", "second-") for name in MODULE_1]
+
+
+@pytest.fixture
+def two_modules(make_site, capsys, tmp_path):
+    """A course of two modules, built once (so the cache is full); returns (site, out, run)."""
+    second = module_page().replace("module: 1", "module: 2").replace("title: Test module", "title: Second module")
+    site = make_site({"docs/training/test.md": module_page(), "docs/training/second.md": second})
+    out = tmp_path / "packs"
+
+    def run(*args: str) -> tuple[int, str, str]:
+        return run_cli(capsys, "--root", str(site.root), "--out", str(out), *args)
+
+    code, stdout, stderr = run()
+    assert code == 0, stderr
+    assert _made_and_reused(stdout) == (MODULE_1 + MODULE_2 + [PROGRAMME_GUIDE, CHECKLIST], [])
+    return site, out, run
+
+
+def test_cache_hit_reuses_every_pack_and_rewrites_nothing(two_modules):
+    site, out, run = two_modules
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
+    code, stdout, stderr = run()
+    assert code == 0 and stderr == ""
+    assert _made_and_reused(stdout) == ([], MODULE_1 + MODULE_2 + [PROGRAMME_GUIDE, CHECKLIST])
+    assert re.search(r"^Made 0 of 10 files \(none\); reused 10 unchanged from the cache, in .*packs/ in \d+\.\d s\.$",
+                     stdout, re.M), stdout
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()} == before
+
+
+def test_cache_hit_restores_a_deleted_or_changed_output_file(two_modules):
+    site, out, run = two_modules
+    good = (out / "test-facilitator-guide.pdf").read_bytes()
+    (out / "test-facilitator-guide.pdf").unlink()
+    (out / "second-participant-handout.docx").write_bytes(b"edited by hand")
+    code, stdout, _ = run("--module", "1", "--module", "2")
+    assert code == 0
+    assert _made_and_reused(stdout) == ([], MODULE_1 + MODULE_2)
+    assert (out / "test-facilitator-guide.pdf").read_bytes() == good
+    assert (out / "second-participant-handout.docx").read_bytes().startswith(b"PK")
+
+
+def test_cache_miss_after_editing_a_module_remakes_only_its_packs(two_modules):
+    site, out, run = two_modules
+    site.write("docs/training/second.md", (site.root / "docs/training/second.md").read_text()
+               .replace("Some words.", "Some EDITED words."))
+    code, stdout, stderr = run()
+    assert code == 0, stderr
+    assert _made_and_reused(stdout) == (MODULE_2 + [PROGRAMME_GUIDE], MODULE_1 + [CHECKLIST])
+    assert "Some EDITED words." in pdf_text((out / "second-participant-handout.pdf").read_bytes())
+    assert re.search(r"^Made 5 of 10 files \(3 PDF, 2 DOCX\); reused 5 unchanged from the cache", stdout, re.M)
+
+
+def test_cache_miss_after_editing_the_principles_yaml(two_modules):
+    site, out, run = two_modules
+    yaml_path = site.root / "principles" / "principles.yaml"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(
+        "title: Mutuality and reciprocity", "title: Give and take as equals", 1), encoding="utf-8")
+    code, stdout, stderr = run()
+    assert code == 0, stderr
+    assert _made_and_reused(stdout) == (MODULE_1 + MODULE_2 + [PROGRAMME_GUIDE, CHECKLIST], [])
+    assert "Give and take as equals" in pdf_text((out / CHECKLIST).read_bytes())
+
+
+def test_cache_miss_after_editing_a_font_file(two_modules, monkeypatch, tmp_path):
+    import shutil
+
+    from macros.course import cache, pdf_writer
+
+    site, out, run = two_modules
+    assets = tmp_path / "assets"
+    shutil.copytree(pdf_writer.ASSETS, assets)
+    monkeypatch.setattr(cache, "ASSETS", assets)  # the fonts the key is made from
+    run()  # the copy is identical, so this is a hit...
+    code, stdout, _ = run("--module", "1")
+    assert code == 0 and _made_and_reused(stdout) == ([], MODULE_1)
+    with (assets / "fonts" / "DejaVuSans.ttf").open("ab") as font:  # ...until a font file changes
+        font.write(b"\0")
+    code, stdout, _ = run("--module", "1")
+    assert code == 0 and _made_and_reused(stdout) == (MODULE_1, [])
+
+
+def test_cache_miss_after_a_code_change(two_modules, monkeypatch, tmp_path):
+    import shutil
+
+    from macros.course import cache
+
+    site, out, run = two_modules
+    engine = tmp_path / "macros"
+    shutil.copytree(cache.ENGINE, engine, ignore=shutil.ignore_patterns("__pycache__", "assets"))
+    monkeypatch.setattr(cache, "ENGINE", engine)
+    same = cache.code_version()
+    code, stdout, _ = run("--module", "1")
+    assert code == 0 and _made_and_reused(stdout) == ([], MODULE_1), "the same code is the same version"
+    with (engine / "course" / "docx_writer.py").open("a", encoding="utf-8") as module:
+        module.write("\n# a change to a writer\n")
+    assert cache.code_version() != same
+    code, stdout, _ = run("--module", "1")
+    assert code == 0 and _made_and_reused(stdout) == (MODULE_1, [])
+
+
+def test_force_remakes_every_pack(two_modules):
+    site, out, run = two_modules
+    code, stdout, _ = run("--force", "--module", "2")
+    assert code == 0 and _made_and_reused(stdout) == (MODULE_2, [])
+
+
+def _entry(site, name: str) -> Path:
+    (entry,) = (site.root / ".cache" / "course-packs").glob(f"{name}.*.pack")
+    return entry
+
+
+@pytest.mark.parametrize("damage", ["flip a byte", "truncate", "no header", "another pack's entry"])
+def test_a_corrupt_cache_entry_is_never_served_and_is_rebuilt(two_modules, damage):
+    site, out, run = two_modules
+    entry = _entry(site, "test-participant-handout.pdf")
+    raw = entry.read_bytes()
+    if damage == "flip a byte":
+        entry.write_bytes(raw[:-100] + bytes([raw[-100] ^ 0xFF]) + raw[-99:])
+    elif damage == "truncate":
+        entry.write_bytes(raw[: len(raw) // 2])
+    elif damage == "no header":
+        entry.write_bytes(raw.partition(b"\n")[2])
+    else:  # a stale entry: the right name, but what it holds was made for other sources
+        entry.write_bytes(_entry(site, "second-participant-handout.pdf").read_bytes())
+    good = (out / "test-participant-handout.pdf").read_bytes()
+    (out / "test-participant-handout.pdf").unlink()
+    code, stdout, stderr = run("--module", "1")
+    assert code == 0
+    assert _made_and_reused(stdout) == (["test-participant-handout.pdf"],
+                                        [n for n in MODULE_1 if n != "test-participant-handout.pdf"])
+    assert f"warning: removed a damaged cache entry ({entry.name}: " in stderr
+    assert (out / "test-participant-handout.pdf").read_bytes() == good
+    code, stdout, stderr = run("--module", "1")  # the rebuilt entry is good again
+    assert _made_and_reused(stdout) == ([], MODULE_1) and stderr == ""
+
+
+def test_an_interrupted_cache_write_leaves_no_entry_and_no_litter(two_modules, monkeypatch, capsys):
+    from macros import files
+
+    site, out, run = two_modules
+    folder = site.root / ".cache" / "course-packs"
+    for entry in folder.glob("test-*.pack"):
+        entry.unlink()
+    real_replace = os.replace
+
+    def killed_while_writing(source, target, *args, **kwargs):  # the rename never happens, as with kill -9
+        if ".cache" in str(target):
+            raise KeyboardInterrupt
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(files.os, "replace", killed_while_writing)
+    with pytest.raises(KeyboardInterrupt):
+        run("--module", "1")
+    monkeypatch.undo()
+    capsys.readouterr()  # what the interrupted run printed
+    assert not list(folder.glob("test-*.pack")) and not list(folder.glob(".*.part"))
+    (folder / ".test-facilitator-guide.pdf.x1.pack.abc.part").write_bytes(b'{"key": "half')  # what kill -9 leaves
+    code, stdout, _ = run("--module", "1")
+    assert code == 0 and _made_and_reused(stdout) == (MODULE_1, [])
+    assert not list(folder.glob(".*.part"))
+    code, stdout, _ = run("--module", "1")
+    assert _made_and_reused(stdout) == ([], MODULE_1)
+
+
+def test_publishing_build_reuses_the_cache(make_site):
+    site = make_site({"docs/training/test.md": module_page(), "docs/other.md": "# Other\n"},
+                     mkdocs=MINIMAL_MKDOCS + PUBLISH_MKDOCS_EXTRA.format(value="true"), settings=ONE_MODULE_SETTINGS)
+    first = site.build()
+    assert first.returncode == 0, first.stderr
+    assert "Course packs: made 6, reused 0 unchanged from the cache" in first.stderr
+    published = {p.name: p.read_bytes() for p in (site.root / "site" / "downloads").iterdir()}
+    again = site.build()
+    assert again.returncode == 0, again.stderr
+    assert "Course packs: made 0, reused 6 unchanged from the cache" in again.stderr
+    assert {p.name: p.read_bytes() for p in (site.root / "site" / "downloads").iterdir()} == published
+
+
+# -- issue 17: files that open well in Word and LibreOffice, and finished PDFs ------------------------------
+def test_docx_fonts_are_dejavu_sans_with_a_fallback_not_the_theme_fonts(module3):
+    document = docx.Document(io.BytesIO(module3[("facilitator", "docx")]))
+    styles = document.styles.element.xml
+    assert "Theme=" not in styles and "theme=" not in styles, "no style takes the theme's Cambria or Calibri"
+    defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert defaults.find(qn("w:rFonts")).get(qn("w:ascii")) == "DejaVu Sans"
+    part = next(p for p in document.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml")
+    table = part.blob.decode("utf-8")
+    assert re.search(r'<w:font w:name="DejaVu Sans"><w:altName w:val="Verdana"/>.*?<w:family w:val="swiss"/>', table)
+
+
+def test_docx_labels_keep_with_what_they_name(module3):
+    guide = docx.Document(io.BytesIO(module3[("facilitator", "docx")]))
+    labels = [p for p in guide.paragraphs if p.text == "For facilitators"]
+    assert labels and all(p.paragraph_format.keep_with_next for p in labels)
+    handout = docx.Document(io.BytesIO(module3[("participant", "docx")]))
+    assert handout.styles["Writing Label"].paragraph_format.keep_with_next
+    assert handout.styles["Caption"].paragraph_format.keep_with_next
+
+
+def test_docx_participants_get_ruled_lines_to_write_on(module3):
+    handout = docx.Document(io.BytesIO(module3[("participant", "docx")]))
+    (stop,) = handout.styles["Writing Line"].paragraph_format.tab_stops
+    assert stop.leader == docx.enum.text.WD_TAB_LEADER.LINES and stop.alignment == docx.enum.text.WD_TAB_ALIGNMENT.RIGHT
+    lines = [p for p in handout.paragraphs if p.style.name == "Writing Line"]
+    assert len(lines) == 6 * 6 and all(p.text == "\t" for p in lines), "six ruled lines after each of six activities"
+
+
+def test_docx_cover_numbers_its_principles_once_and_the_caption_is_not_blue(module3):
+    document = docx.Document(io.BytesIO(module3[("facilitator", "docx")]))
+    cover = [p for p in document.paragraphs if p.text == "2. Mutuality and reciprocity"]
+    assert cover and all(p.style.name == "Normal" for p in cover), "a numbered text, not a bullet as well"
+    caption = document.styles["Caption"].font
+    assert caption.color.rgb == docx.shared.RGBColor(0x3D, 0x2A, 0x5C) and not caption.italic
+
+
+def test_docx_session_plan_columns_fit_their_content(module3):
+    document = docx.Document(io.BytesIO(module3[("facilitator", "docx")]))
+    section, minutes, principles = [c.width for c in document.tables[0].columns]
+    assert minutes < section < principles
+    assert section + minutes + principles <= docx.shared.Cm(21 - 3.6)
+
+
+@pytest.mark.parametrize("rows, expected", [
+    ([["Section", "Minutes", "Principles"], ["Welcome", "15", "1. Safe and trusting relationships"]], [11, 11, 34]),
+    ([["a", "b"], ["c", "d"]], [8, 8]),
+    ([["x" * 100, "y"]], [60, 8]),
+])
+def test_column_widths_follow_the_longest_text_within_limits(rows, expected):
+    from macros.course.docx_writer import column_widths
+
+    widths = column_widths(rows, len(expected), docx.shared.Twips(100 * sum(expected)))
+    assert widths == [docx.shared.Twips(100 * e) for e in expected]
+
+
+@pytest.mark.parametrize("audience", ["facilitator", "participant"])
+def test_pdf_header_cells_have_a_scope_and_links_print(module3, audience):
+    reader = PdfReader(io.BytesIO(module3[(audience, "pdf")]))
+    headers, links = [], []
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link":
+                links.append(annotation)
+
+    def walk(node):
+        node = node.get_object()
+        if node.get("/S") == "/TH":
+            headers.append(node)
+        kids = node.get("/K")
+        if kids is not None:
+            for kid in kids if isinstance(kids, list) else [kids]:
+                kid = kid.get_object() if hasattr(kid, "get_object") else kid
+                if isinstance(kid, dict):
+                    walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert len(headers) == 3, "the session plan's three header cells"
+    assert all(h["/A"]["/Scope"] == "/Column" and h["/A"]["/O"] == "/Table" for h in headers)
+    assert links and all(int(link["/F"]) & 4 for link in links), "every link annotation has the Print flag"
+
+
+def test_pdf_your_notes_boxes_stay_with_their_activity(module3):
+    reader = PdfReader(io.BytesIO(module3[("participant", "pdf")]))
+    header = "Module 3: Mutuality and reciprocity Participant handout"
+    for number, page in enumerate(reader.pages, start=1):
+        body = words(page.extract_text()).replace(header, "", 1).strip()
+        assert not body.startswith("Your notes"), f"page {number} starts with a notes box, away from its activity"
+
+
+# -- checked the way trainers see them: the DOCX files laid out by LibreOffice ---------------------------
+OUTPUT = ROOT / "tests" / "output"  # git ignores it: rendered pages for a person to look at
+
+
+def _tool(name: str) -> str:
+    """The path of a command the LibreOffice test needs: in CI its absence fails the test, elsewhere it skips."""
+    import shutil
+
+    found = shutil.which(name)
+    if found is None:
+        message = (f"{name} is not installed; the LibreOffice check of the Word files needs it "
+                   f"(Debian: libreoffice-writer-nogui for soffice, poppler-utils for pdftoppm)")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def module3_in_libreoffice(module3, tmp_path_factory):
+    """module3_in_libreoffice[audience] -> (the DOCX, the PDF LibreOffice made of it), for module 3's two DOCX."""
+    soffice = _tool("soffice")
+    folder = tmp_path_factory.mktemp("libreoffice")
+    out = {}
+    for audience in ("facilitator", "participant"):
+        path = folder / f"module3-{audience}.docx"
+        path.write_bytes(module3[(audience, "docx")])
+        done = subprocess.run([soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
+                               "--convert-to", "pdf", "--outdir", str(folder), str(path)],
+                              capture_output=True, text=True, timeout=180)
+        converted = path.with_suffix(".pdf")
+        assert done.returncode == 0 and converted.exists(), done.stdout + done.stderr
+        out[audience] = (path, converted)
+    return out
+
+
+@pytest.mark.parametrize("audience", ["facilitator", "participant"])
+def test_docx_in_libreoffice_contents_have_page_numbers_and_labels_stay_with_notes(module3_in_libreoffice, audience):
+    docx_path, pdf_path = module3_in_libreoffice[audience]
+    pages = [page.extract_text() for page in PdfReader(str(pdf_path)).pages]
+    flat = [words(text) for text in pages]
+    total = len(pages)
+    # the contents list: every entry shows a page number, and the entry's heading is on that page
+    document = docx.Document(str(docx_path))
+    entries = [p.text.split("\t")[0] for p in document.paragraphs if p.style.name.startswith("toc ")]
+    assert len(entries) >= 10
+    contents = next(text for text in flat if "Contents" in text)
+    for title in entries:
+        found = re.search(re.escape(title) + r"[ .\u2026]*?(\d+)\b", contents)
+        assert found, f"no page number after {title!r} in the contents"
+        page = int(found.group(1))
+        assert 1 <= page <= total and title in flat[page - 1], f"{title} is not on page {page}"
+    # no page ends with a label whose note went on to the next page
+    for number, text in enumerate(pages, start=1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        body = [line for line in lines if not re.fullmatch(r"Page \d+ of \d+", line)]
+        assert body[-1] not in ("For facilitators", "Your notes"), f"page {number} ends with a lone label"
+    # every heading survives
+    everything = " ".join(flat)
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading") and p.text.strip()]
+    assert len(headings) >= 15
+    for heading in headings:
+        assert words(heading) in everything, heading
+    # one page for a person to look at
+    pdftoppm = _tool("pdftoppm")
+    OUTPUT.mkdir(exist_ok=True)
+    target = OUTPUT / f"libreoffice-module3-{audience}-page5"
+    subprocess.run([pdftoppm, "-f", "5", "-l", "5", "-r", "80", "-png", "-singlefile", str(pdf_path), str(target)],
+                   check=True, timeout=60)
+    assert target.with_suffix(".png").stat().st_size > 10_000
+    print(f"\nLibreOffice rendering of the {audience} DOCX, page 5: {target.with_suffix('.png')}")

@@ -66,26 +66,31 @@ def on_files(files: Files, config):
 def _publish_course_packs(files: Files, config, site, sources) -> None:
     """When publishing is on: make every course pack, add it under downloads/, link it from its module page.
 
-    All the work is the engine's (macros/course.py); this only hands the files to MkDocs.
+    All the work is the engine's (macros/course/); this only hands the files to MkDocs.
     """
-    from macros.course_settings import CourseError, PublishSettings
+    from macros.course.settings import CourseError, PublishSettings
     from macros.diagnostics import ProblemsFound
 
     try:
         settings = PublishSettings.from_extra(config.extra)
         if not settings.publish:
             return  # the default: the PDF and Word code is not even loaded
-        from macros.course import Course
+        from macros.course.cache import CACHE_FOLDER, PackCache
+        from macros.course.course import Course, downloads
 
         course = Course.for_site(site, programme=config.site_name, extra=config.extra, sources=sources)
-        made = course.publishable()
+        made, plan = course.publishable(cache=PackCache(site.root / CACHE_FOLDER))
     except CourseError as error:
         raise PluginError(f"Course packs: {error}") from None
     except ProblemsFound as error:
         raise PluginError("The course packs could not be made:\n" + error.report()) from None
     for item in made:
         files.append(File.generated(config, f"{settings.folder}/{item.spec.name}", content=item.data))
-    site.downloads = course.downloads(made, settings.folder)
+    site.downloads = downloads(made, settings.folder)
+    import logging
+
+    logging.getLogger("mkdocs.hooks.principles").info(
+        "Course packs: made %d, reused %d unchanged from the cache", len(made) - len(plan.reused), len(plan.reused))
 
 
 def _forget_engine() -> None:

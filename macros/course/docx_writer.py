@@ -1,8 +1,11 @@
 """DOCX through python-docx: the same pack tree as the PDF, as a Word document people can edit.
 
-Real Heading 1-4 styles (so Word's navigation pane and contents work), facilitator notes in a
-named paragraph style ("Facilitator Note") that a trainer can restyle or hide in one place, tables
-whose header row repeats on every page, a contents field that Word fills in, and "Page x of y".
+Real Heading 1-4 styles (so Word's navigation pane works), facilitator notes in a named paragraph
+style ("Facilitator Note") that a trainer can restyle or hide in one place, labels kept with what
+they name, tables whose header row repeats on every page and whose columns fit their content, a
+contents list whose page numbers Word and LibreOffice work out on opening, ruled lines to write
+on, "Page x of y", and DejaVu Sans (the PDF's font) declared with a sans-serif fallback instead
+of the template's theme fonts.
 """
 
 from __future__ import annotations
@@ -17,19 +20,31 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
+from lxml import etree
 
-from .course_html import Element, PackError, Raw, heading_level
-from .course_layout import PrintDocument
+from .layout import PrintDocument
+from .settings import PackError
+from .tree import Element, Raw, heading_level
 
 FACILITATOR_STYLE = "Facilitator Note"
 WRITING_LINE_STYLE = "Writing Line"
 WRITING_LABEL_STYLE = "Writing Label"
 NOTE_COLOUR = RGBColor(0x6A, 0x4C, 0x93)
+TEXT_COLOUR = RGBColor(0x26, 0x26, 0x26)
+#: The packs' font (the PDF embeds the same DejaVu Sans from assets/fonts). Word and LibreOffice
+#: use it where it is installed (most Linux systems, and LibreOffice itself, have it); elsewhere
+#: the font table's alternative name and its sans-serif family and panose give a close sans
+#: (Verdana, then the system's own sans), never the theme's serif.
+FONT = "DejaVu Sans"
+FONT_FALLBACK = "Verdana"
+FONT_PANOSE = "020B0603030804020204"
+#: The width of the text on an A4 page with the margins below.
+TEXT_WIDTH = Cm(21.0 - 2 * 1.8)
 ACCENT = RGBColor(0x3D, 0x2A, 0x5C)
 BLOCK_TAGS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "blockquote", "div", "section",
@@ -145,6 +160,8 @@ class DocxWriter:
         self.created = created
         self.doc = Document()
         self._numbering_cache: dict[str, str] = {}
+        self._bookmark_names: dict[str, str] = {}
+        self._bookmarks_made = 0
         self._setup()
 
     # -- document set-up -------------------------------------------------------------------------------
@@ -160,8 +177,16 @@ class DocxWriter:
         normal = styles["Normal"]
         normal.font.size = Pt(10.5)
         self._language(styles)
+        self._fonts(styles)
         for level in (1, 2, 3, 4):
             styles[f"Heading {level}"].font.color.rgb = ACCENT
+        caption = styles["Caption"]  # python-docx's default is small, italic and blue
+        caption.font.color.rgb = ACCENT
+        caption.font.italic = False
+        caption.font.bold = True
+        caption.font.size = Pt(9.5)
+        caption.paragraph_format.keep_with_next = True
+        self._update_fields_on_open()
 
         note = styles.add_style(FACILITATOR_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         note.base_style = normal
@@ -172,12 +197,16 @@ class DocxWriter:
         _border(note_pr, "left", size=24, colour="6A4C93", space=6)
         _shading(note_pr, "F3EFF8")
 
+        # each line is a tab to the right margin drawn as a rule (a leader), so every line shows:
+        # bottom borders on paragraphs in a row merge into one rule under the group in Word
         line = styles.add_style(WRITING_LINE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         line.base_style = normal
+        line.font.color.rgb = RGBColor(0xA0, 0xA0, 0xA0)
         line.paragraph_format.space_before = Pt(0)
         line.paragraph_format.space_after = Pt(0)
-        line.paragraph_format.line_spacing = Pt(22)
-        _border(line.element.get_or_add_pPr(), "bottom", size=4, colour="A0A0A0")
+        line.paragraph_format.line_spacing = Pt(24)
+        line.paragraph_format.keep_with_next = True
+        line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH - Cm(0.1), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.LINES)
 
         label = styles.add_style(WRITING_LABEL_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         label.base_style = normal
@@ -185,6 +214,7 @@ class DocxWriter:
         label.font.size = Pt(9)
         label.paragraph_format.space_before = Pt(6)
         label.paragraph_format.space_after = Pt(0)
+        label.paragraph_format.keep_with_next = True
 
         # the cover has no running header; every other page has the pack's title and page x of y
         section.different_first_page_header_footer = True
@@ -215,6 +245,63 @@ class DocxWriter:
             entry.base_style = normal
             entry.paragraph_format.left_indent = Cm(0.6 * (level - 1))
             entry.paragraph_format.space_after = Pt(2)
+            entry.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+
+    def _fonts(self, styles) -> None:
+        """DejaVu Sans everywhere, instead of the template's theme fonts (Calibri, Cambria), with a fallback."""
+        defaults = styles.element.find(qn("w:docDefaults"))
+        run_props = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        if run_props.find(qn("w:rFonts")) is None:
+            run_props.insert(0, OxmlElement("w:rFonts"))
+        for fonts in styles.element.iter(qn("w:rFonts")):
+            themed = [name for name in fonts.attrib if name.endswith(("Theme", "theme"))]
+            if not themed and fonts.getparent() is not run_props:
+                continue  # a style that names its own font (Macro Text's Courier) keeps it
+            for name in themed:
+                del fonts.attrib[name]
+            for name in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+                fonts.set(qn(name), FONT)
+        table = next((part for part in self.doc.part.package.iter_parts()
+                      if str(part.partname) == "/word/fontTable.xml"), None)
+        if table is None:
+            return
+        root = etree.fromstring(table.blob)
+        w = root.nsmap.get("w") or "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+        font = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": FONT})
+        for tag, value in (("altName", FONT_FALLBACK), ("panose1", FONT_PANOSE), ("charset", "00"),
+                           ("family", "swiss"), ("pitch", "variable")):
+            etree.SubElement(font, f"{{{w}}}{tag}", {f"{{{w}}}val": value})
+        table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def _update_fields_on_open(self) -> None:
+        """Ask Word to update the fields (the contents' page numbers) when the file is opened."""
+        settings = self.doc.settings.element
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        later = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
+                 "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+                 "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
+                 "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults",
+                 "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
+        settings.insert_element_before(update, *later)
+
+    def _bookmark(self, paragraph, anchor: str) -> None:
+        """Mark a heading so that the contents can give its page (PAGEREF) and link to it."""
+        name = self._bookmark_name(anchor)
+        self._bookmarks_made += 1
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(self._bookmarks_made))
+        start.set(qn("w:name"), name)
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(self._bookmarks_made))
+        p = paragraph._p
+        properties = p.pPr
+        p.insert(p.index(properties) + 1 if properties is not None else 0, start)
+        p.append(end)
+
+    def _bookmark_name(self, anchor: str) -> str:
+        # Word's hidden-bookmark form (_Toc...), at most 40 characters; the same anchor, the same name
+        return self._bookmark_names.setdefault(anchor, f"_Toc{len(self._bookmark_names) + 1:06d}")
 
     def _language(self, styles) -> None:
         defaults = styles.element.find(qn("w:docDefaults"))
@@ -275,7 +362,15 @@ class DocxWriter:
             else:
                 paragraph = self._paragraph(container, f"Heading {min(level, 9)}")
                 self._inline(paragraph, el, _Format())
+                if el.attrs.get("id"):
+                    self._bookmark(paragraph, el.attrs["id"])
             _strip_edges(paragraph)
+            return
+        if el.has_class("facilitator-note__title"):  # the label stays on the page of the note it names
+            paragraph = self._paragraph(container, FACILITATOR_STYLE if ctx.note else ctx.style)
+            self._inline(paragraph, el, _Format())
+            _strip_edges(paragraph)
+            paragraph.paragraph_format.keep_with_next = True
             return
         if tag == "nav" and el.has_class("toc"):
             return self._contents(container, el)
@@ -285,18 +380,24 @@ class DocxWriter:
         if el.has_class("facilitator-note"):
             return self._blocks(container, el.children, replace(ctx, style=FACILITATOR_STYLE, note=True))
         if el.has_class("write-space"):
+            if container.paragraphs:  # the box stays with the end of its activity
+                container.paragraphs[-1].paragraph_format.keep_with_next = True
+            line = None
             for child in el.elements():
-                style = WRITING_LABEL_STYLE if child.has_class("write-space__label") else WRITING_LINE_STYLE
-                paragraph = self._paragraph(container, style)
-                text = child.text().strip()
-                if text:
-                    paragraph.add_run(text)
+                if child.has_class("write-space__label"):
+                    self._paragraph(container, WRITING_LABEL_STYLE).add_run(child.text().strip())
+                else:
+                    line = self._paragraph(container, WRITING_LINE_STYLE)
+                    line.add_run("\t")
+            if line is not None:  # what follows the box may go to the next page
+                line.paragraph_format.keep_with_next = False
             return
         if el.has_class("admonition") or el.has_class("tab"):
             for child in el.children:
                 if isinstance(child, Element) and (child.has_class("admonition-title") or child.has_class("tab-title")):
                     paragraph = self._paragraph(container, FACILITATOR_STYLE if ctx.note else ctx.style)
                     self._inline(paragraph, child, _Format(bold=True))
+                    paragraph.paragraph_format.keep_with_next = True
                 else:
                     self._blocks(container, [child], ctx)
             return
@@ -330,21 +431,24 @@ class DocxWriter:
         self._blocks(container, el.children, ctx)
 
     def _contents(self, container, nav: Element) -> None:
-        """A real contents field: Word can fill in the page numbers (it offers to when the file opens).
+        """The contents, with page numbers that show as soon as the file opens, in Word and LibreOffice.
 
-        Until then it shows the entries, one per line, so the list is readable anywhere.
+        Each entry links to its heading and ends with a PAGEREF field to the heading's bookmark,
+        which Word and LibreOffice work out as they lay the document out (Word also updates every
+        field on opening, ``updateFields``). A TOC field would be Word's own way, but LibreOffice
+        shows a TOC field's saved text without updating it, so its page numbers would be blank.
         """
         for child in nav.elements():
             if heading_level(child):
                 self._block(container, child, _Block())
-        entries: list[tuple[int, str]] = []
+        entries: list[tuple[int, str, str]] = []
 
         def collect(element: Element, depth: int) -> None:
             for item in element.elements():
                 if item.tag == "li":
                     link = next((a for a in item.elements() if a.tag == "a"), None)
                     if link is not None:
-                        entries.append((depth, link.text().strip()))
+                        entries.append((depth, link.text().strip(), link.attrs.get("href", "").lstrip("#")))
                     for sub in item.elements():
                         if sub.tag in ("ol", "ul"):
                             collect(sub, depth + 1)
@@ -354,17 +458,26 @@ class DocxWriter:
                 collect(child, 1)
         if not entries:
             return
-        paragraphs = []
-        for depth, text in entries:
+        for depth, text, anchor in entries:
             paragraph = self._paragraph(container, f"toc {min(depth, 2)}")
-            paragraphs.append((paragraph, text))
-        first, last = paragraphs[0][0], paragraphs[-1][0]
-        _field_start(first, 'TOC \\o "1-2" \\h \\z \\u', dirty=True)
-        for paragraph, text in paragraphs:
-            paragraph.add_run(text)
-        _field_end(last)
+            run = paragraph.add_run(text)
+            if anchor:
+                name = self._bookmark_name(anchor)
+                link = OxmlElement("w:hyperlink")
+                link.set(qn("w:anchor"), name)
+                paragraph._p.remove(run._r)
+                link.append(run._r)
+                paragraph._p.append(link)
+                paragraph.add_run("\t")
+                _field(paragraph, f"PAGEREF {name} \\h", "")
 
     def _list(self, container, el: Element, ctx: _Block) -> None:
+        if el.has_class("principle-list"):  # "1. Safe and ..." carries its own number: no bullet as well
+            for item in el.elements():
+                paragraph = self._paragraph(container, ctx.style)
+                self._inline(paragraph, item, _Format())
+                _strip_edges(paragraph)
+            return
         ordered = el.tag == "ol"
         depth = min(ctx.depth + 1, 3)
         if ctx.note:
@@ -442,9 +555,18 @@ class DocxWriter:
                     rows.append((row, part.tag == "thead"))
         if not rows:
             return
+        # a table in a facilitator note keeps the note's style in every cell; elsewhere cells are Normal
+        inside = _Block(style=FACILITATOR_STYLE, note=True) if ctx.note else _Block()
         width = max(len([c for c in r.elements() if c.tag in ("td", "th")]) for r, _ in rows)
         table = container.add_table(rows=len(rows), cols=width)
         table.style = self.doc.styles["Table Grid"]
+        widths = column_widths([[c.text() for c in r.elements() if c.tag in ("td", "th")] for r, _ in rows], width,
+                               TEXT_WIDTH - (Cm(0.8) if inside.note else 0))
+        table.autofit = False
+        for column, column_width in enumerate(widths):
+            table.columns[column].width = column_width
+            for cell in table.columns[column].cells:
+                cell.width = column_width
         for index, (row, is_head) in enumerate(rows):
             cells = [c for c in row.elements() if c.tag in ("td", "th")]
             if index == 0:
@@ -452,10 +574,12 @@ class DocxWriter:
             for column, cell in enumerate(cells):
                 target = table.cell(index, column)
                 paragraph = target.paragraphs[0]
+                if inside.note:
+                    paragraph.style = self.doc.styles[FACILITATOR_STYLE]
                 fmt = _Format(bold=is_head or cell.tag == "th")
                 for child in cell.children:
                     if isinstance(child, Element) and child.tag in BLOCK_TAGS:
-                        self._blocks(target, [child], _Block())
+                        self._blocks(target, [child], inside)
                     else:
                         self._inline(paragraph, child, fmt)
                 _strip_edges(paragraph)
@@ -511,9 +635,6 @@ class DocxWriter:
             if alt:
                 paragraph.add_run(f"[Picture: {alt}]")
             return
-        elif tag in BLOCK_TAGS and tag not in ("summary", "dt", "dd", "caption"):
-            # a block inside a paragraph (rare in Markdown output): keep its words in line
-            pass
         for child in node.children:
             self._inline(paragraph, child, fmt)
 
@@ -538,6 +659,22 @@ class DocxWriter:
         paragraph._p.remove(run._r)
         link.append(run._r)
         paragraph._p.append(link)
+
+
+def column_widths(rows: list[list[str]], columns: int, total: int) -> list[Twips]:
+    """Column widths in proportion to what the columns hold: their longest text, within limits.
+
+    A short column (minutes) stays narrow and a wordy one (principles) gets the room, instead
+    of Word's equal columns; no column is narrower than a short word or wider than a line's worth.
+    """
+    weights = []
+    for column in range(columns):
+        texts = [" ".join(row[column].split()) for row in rows if column < len(row)]
+        longest = max((len(t) for t in texts), default=0)
+        longest_word = max((len(w) for t in texts for w in t.split()), default=0)
+        weights.append(min(max(longest, longest_word + 4, 8), 60))  # + 4: the cell's own padding
+    twips = total // 635  # Word keeps widths in twentieths of a point: round down there, so they fit
+    return [Twips(twips * weight // sum(weights)) for weight in weights]
 
 
 def _without_clock(data: bytes) -> bytes:
@@ -565,4 +702,4 @@ def render_docx(document: PrintDocument, docs_dir: Path | None = None, created: 
     return DocxWriter(document, docs_dir, created).render()
 
 
-__all__ = ["FACILITATOR_STYLE", "DocxError", "DocxWriter", "render_docx", "repeat_header_row"]
+__all__ = ["FACILITATOR_STYLE", "DocxError", "DocxWriter", "column_widths", "render_docx", "repeat_header_row"]

@@ -1,6 +1,6 @@
 """PDF through WeasyPrint: tagged PDF/UA-1, shipped fonts, no network, and no error let past.
 
-* The stylesheet and the fonts come from ``course_assets/`` beside this file; nothing names a
+* The stylesheet and the fonts come from ``assets/`` beside this file; nothing names a
   URL, and the URL fetcher refuses everything that is not a file under the folders it is given
   (the assets and the docs), so rendering never reaches the network, whatever a page links.
 * Every message WeasyPrint logs at ERROR level (a missing image, a refused or unreadable
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .course_html import PackError
+from .settings import PackError
 
-ASSETS = Path(__file__).resolve().parent / "course_assets"
+ASSETS = Path(__file__).resolve().parent / "assets"
 STYLESHEET = ASSETS / "print.css"
 PDF_VARIANT = "pdf/ua-1"
 
@@ -76,6 +76,22 @@ def _local_fetcher(roots: Sequence[Path]):
     return LocalFilesOnly()
 
 
+def _finish_structure(document, pdf) -> None:
+    """Finishing touches WeasyPrint leaves out: header cells name their scope, links are printable.
+
+    Every ``TH`` structure element gets ``/Scope /Column`` (the packs' tables only have header
+    cells in their header row), and every link annotation the Print flag (``/F 4``), as PDF/UA
+    and PDF/A expect.
+    """
+    for item in pdf.objects:
+        if not isinstance(item, dict):
+            continue
+        if item.get("S") == "/TH" and isinstance(item.get("A"), dict):
+            item["A"]["Scope"] = "/Column"
+        elif item.get("Type") == "/Annot" and item.get("Subtype") == "/Link":
+            item["F"] = 4
+
+
 def render_pdf(html: str, *, base_dir: Path, allowed_roots: Sequence[Path], stylesheet: Path = STYLESHEET) -> Pdf:
     """Render print HTML to a tagged PDF/UA-1; raise PdfError on any error WeasyPrint reports.
 
@@ -96,7 +112,7 @@ def render_pdf(html: str, *, base_dir: Path, allowed_roots: Sequence[Path], styl
         css = CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts)
         document = HTML(string=html, base_url=str(base_dir), url_fetcher=fetcher).render(
             font_config=fonts, stylesheets=[css], pdf_variant=PDF_VARIANT)
-        data = document.write_pdf(pdf_variant=PDF_VARIANT)
+        data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_finish_structure)
     except FatalURLFetchingError as error:
         raise PdfError(str(error.__cause__ or error)) from None
     finally:

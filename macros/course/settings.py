@@ -1,7 +1,7 @@
-"""Course-pack settings from mkdocs.yml, and the error every course-pack step reports.
+"""Course-pack settings, the names of what can be made, and the errors every course-pack step reports.
 
-Kept apart from ``course`` so that a site build with publishing off (the default) reads its
-settings without loading the code that makes PDFs and Word files.
+Kept light (no Markdown, no PDF or Word code) so that a site build with publishing off (the
+default) reads its settings without loading the code that makes PDFs and Word files.
 """
 
 from __future__ import annotations
@@ -10,9 +10,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+#: Who a module pack is for.
+AUDIENCES: tuple[str, ...] = ("facilitator", "participant")
+#: The file formats a pack is made in (not the coverage report formats).
+PACK_FORMATS: tuple[str, ...] = ("pdf", "docx")
+#: How each pack format is named for people.
+PACK_FORMAT_LABELS: dict[str, str] = {"pdf": "PDF", "docx": "Word"}
+
 
 class CourseError(Exception):
     """A mistake in how the packs were asked for (an unknown module, an unusable folder): one line."""
+
+
+class PackError(Exception):
+    """A pack file could not be made (PDF or DOCX); the message says why in one line."""
 
 
 @dataclass(frozen=True)
@@ -42,3 +53,6 @@ class PublishSettings:
         if not isinstance(folder, str) or not folder.strip("/") or ".." in folder.split("/"):
             raise CourseError("mkdocs.yml: extra.course_packs.folder must be a folder name inside the site")
         return cls(publish, folder.strip("/"))
+
+
+__all__ = ["AUDIENCES", "PACK_FORMATS", "PACK_FORMAT_LABELS", "CourseError", "PackError", "PublishSettings"]

@@ -13,11 +13,12 @@ from typing import Any
 
 from markupsafe import escape
 
-from . import render
-from .coverage import Module
-from .course_html import E, Element, heading_level, mark_links, render_markdown, to_html
-from .framework import LEVELS, Framework, Principle
-from .help import HelpSettings
+from .. import render
+from ..coverage import Module
+from ..framework import LEVELS, Framework, Principle
+from ..help import HelpSettings
+from .transforms import mark_links
+from .tree import E, Element, heading_level, render_markdown, to_html
 
 #: What each audience's pack is called, on its cover and in its running header.
 AUDIENCE_LABELS: dict[str, str] = {"facilitator": "Facilitator guide", "participant": "Participant handout"}
@@ -63,7 +64,7 @@ class PrintDocument:
 
 
 # -- small pieces ----------------------------------------------------------------------------------------
-def principle_card(principle: Principle, framework: Framework) -> Element:
+def pack_principle_card(principle: Principle, framework: Framework) -> Element:
     """One principle: its number, short title, the quoted statement and facets."""
     return E("section",
              E("h3", f"Principle {principle.number}: {principle.title}", class_="principle-card__title"),
@@ -129,7 +130,7 @@ def contents(entries: Sequence[tuple[str, str, Sequence[tuple[str, str]]]]) -> E
              class_="toc page", aria_labelledby="pack-contents")
 
 
-def session_plan(module: Module, framework: Framework) -> Element:
+def pack_session_plan(module: Module, framework: Framework) -> Element:
     """The session plan table, made by the same renderer as the site's module overview."""
     table = render_markdown(render.session_plan_table(module, framework, module.src_uri))
     mark_links(table, module.src_uri)
@@ -181,7 +182,7 @@ def module_pack(module: Module, content: Element, audience: str, links: Sequence
     title = module_title(module)
     principles = _module_principles(module, links, fw)
     intro, sections = _split_intro(content)
-    plan = session_plan(module, fw)
+    plan = pack_session_plan(module, fw)
 
     cover = E("section",
               E("p", ctx.programme, class_="cover__programme"),
@@ -212,7 +213,7 @@ def module_pack(module: Module, content: Element, audience: str, links: Sequence
                   *plan.children, class_="plan"))
     body.append(E("section", E("h2", "The principles in this module", id="pack-principles"),
                   E("p", fw.preamble, class_="principles-preamble"),
-                  *[principle_card(p, fw) for p in principles],
+                  *[pack_principle_card(p, fw) for p in principles],
                   E("p", E("strong", f"Across all five: {fw.cross_cutting_title}. "), fw.cross_cutting_summary,
                     class_="principles-cross-cutting"),
                   class_="cards page"))
@@ -267,7 +268,7 @@ def programme_guide(modules: Sequence[tuple[Module, Element, Sequence[str]]], ct
             E("h2", "Session plan", id=f"{prefix}plan"),
             E("p", "By the end of this module you will be able to:"),
             E("ul", *[E("li", o) for o in module.objectives], class_="objectives"),
-            *session_plan(module, fw).children)
+            *pack_session_plan(module, fw).children)
         if _has_words(intro):
             block.append(E("h2", "About this module", id=f"{prefix}intro"), *intro)
             subs.append(("About this module", f"{prefix}intro"))
@@ -282,7 +283,7 @@ def programme_guide(modules: Sequence[tuple[Module, Element, Sequence[str]]], ct
     body = [cover, contents(entries),
             E("section", E("h2", "The principles", id="pack-principles"),
               E("p", fw.preamble, class_="principles-preamble"),
-              *[principle_card(p, fw) for p in fw.principles],
+              *[pack_principle_card(p, fw) for p in fw.principles],
               E("p", E("strong", f"Across all five: {fw.cross_cutting_title}. "), fw.cross_cutting_summary,
                 class_="principles-cross-cutting"),
               class_="cards page"),
@@ -347,5 +348,5 @@ def reflective_checklist(ctx: PackContext, write_lines: int = 9) -> PrintDocumen
 
 __all__ = [
     "AUDIENCE_LABELS", "PackContext", "PrintDocument", "module_pack", "module_title",
-    "principle_card", "programme_guide", "reflective_checklist", "session_plan",
+    "pack_principle_card", "pack_session_plan", "programme_guide", "reflective_checklist",
 ]
