@@ -237,3 +237,45 @@ def test_suicide_and_self_harm_are_talked_about_in_the_safety_pages(page):
     for word in ("suicide", "self-harm"):
         assert any(word in p.lower() and len(prose(p).split()) >= 20 for p in paragraphs), (
             f"{page}: talk about {word} in a paragraph of its own, not only in a list")
+
+
+# --- Trainers can run every module as written (issue 16) ---
+
+def module_phrases(markdown: str, n: int = 6) -> set[str]:
+    """Every run of n words in a module's prose, leaving out link text and admonition titles."""
+    text = re.sub(r"!?\[[^\]]*\]\([^)]*\)", " ", markdown)            # link text goes with the link
+    text = re.sub(r'^\s*(\?\?\?\+?|!!!)\s+\w+(\s+"[^"]*")?', " ", text, flags=re.M)  # admonition titles
+    words = re.findall(r"[a-z][a-z'’-]*", prose(text).lower())
+    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def test_no_six_word_phrase_appears_in_more_than_three_modules():
+    seen: dict[str, list[str]] = {}
+    for module in COVERAGE.modules:
+        for phrase in module_phrases(SOURCES[module.src_uri]):
+            seen.setdefault(phrase, []).append(module.src_uri)
+    repeated = {phrase: pages for phrase, pages in seen.items() if len(pages) > 3}
+    assert not repeated, f"{len(repeated)} phrases read like a template, e.g. {sorted(repeated.items())[:3]}"
+
+
+def test_the_phrase_check_catches_a_stock_opener():
+    stock = "Say your name and one thing that made you smile this week."
+    counts = [module_phrases(f"# M\n\n{stock}\n") for _ in range(4)]
+    assert "say your name and one thing" in set.intersection(*counts)
+
+
+@pytest.mark.parametrize("module", COVERAGE.modules, ids=lambda m: m.src_uri)
+def test_each_module_is_runnable_as_written(module):
+    assert module.breaks or module.duration < 120, "a break in every long module"
+    assert module.focus, "focus: in the front matter"
+    assert module.materials and module.key_points, "a materials list and key points for the facilitator"
+    teaching = [s for s in module.sections if s.kind == "session" and s.exempt is None]
+    assert all(s.teaching is not None for s in teaching), "teaching and activity time on every teaching section"
+    assert any("diversity" in s.principles for s in module.sections), "a section on the diversity of lived experience"
+
+
+def test_the_readiness_check_is_in_the_programme_plan():
+    plan = SOURCES["training/index.md"]
+    assert "13-readiness-and-sign-off.md" in plan
+    assert "feedback circle" in plan.lower()
+    assert any(m.src_uri == "training/13-readiness-and-sign-off.md" for m in COVERAGE.modules)

@@ -317,3 +317,67 @@ def test_the_json_report_matches_its_documented_schema(coverage_site):
     broken["sections"][0]["kind"] = "lunch"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+# -- teaching rules: focus, the theme, chips, objectives, breaks (issues 14 and 16) -------------------------
+TEACHING_MODULE = """\
+---
+title: Rules fixture
+module: 7
+duration: 140
+focus: [mutuality]
+objectives:
+  - Describe a peer relationship
+  - Understand why it matters
+---
+
+# Module 7: Rules fixture
+
+## One
+
+{{ principles("mutuality") }}
+
+{{ duration(70) }}
+
+## Two
+
+{{ principles("relationships", "experiential-knowledge", "leadership-choice-control", "strengths-connections") }}
+
+{{ duration(70) }}
+"""
+
+
+def test_each_teaching_rule_fires_at_its_line():
+    coverage = scan({"training/07-rules.md": TEACHING_MODULE})
+    found = {(d.code, d.line): d.message for d in coverage.diagnostics if d.path == "docs/training/07-rules.md"}
+    assert found[("coverage.theme-not-addressed", 3)].startswith('module 7 has no section that links the theme "diversity"')
+    assert found[("modules.focus-too-thin", 3)] == (
+        'module 7 focuses on "mutuality" (Mutuality and reciprocity) but links it in 1 section; a focus is linked '
+        "in at least 2 sections")
+    assert found[("coverage.chip-inflation", 19)] == (
+        'section "Two" links 4 principles; keep the one to 3 it really works with')
+    assert found[("modules.vague-objective", 8)].startswith(
+        'objective "Understand why it matters" starts with "understand", which nobody can observe')
+    assert found[("modules.no-break", 3)] == (
+        'module 7 lasts 140 minutes with no break; add a section "## Break" with {{ duration(15, kind="break") }}')
+    assert ("modules.vague-objective", 7) not in found
+    assert [d.code for d in coverage.warnings if d.path == "docs/training/07-rules.md"] == ["coverage.chip-inflation"]
+
+
+def test_a_break_is_timed_exempt_and_counts_toward_the_length():
+    page = TEACHING_MODULE.replace("## Two", '## Break\n\n{{ duration(15, kind="break") }}\n\n## Two').replace(
+        "duration: 140", "duration: 155")
+    coverage = scan({"training/07-rules.md": page})
+    module = coverage.modules[0]
+    assert [(s.title, s.kind, s.minutes, s.exempt) for s in module.sections] == [
+        ("One", "session", 70, None), ("Break", "break", 15, "Break"), ("Two", "session", 70, None)]
+    codes = {d.code for d in coverage.diagnostics if d.path == "docs/training/07-rules.md"}
+    assert "modules.no-break" not in codes and "modules.duration-mismatch" not in codes
+    assert "coverage.unlinked-section" not in codes
+
+
+def test_objective_verbs_are_data():
+    settings = parse_settings("objectives:\n  verbs: [understand]\n", "principles/coverage.yaml")
+    coverage = scan({"training/07-rules.md": TEACHING_MODULE}, settings)
+    lines = [d.line for d in coverage.diagnostics if d.code == "modules.vague-objective"]
+    assert lines == [7]  # now "Describe" is the vague one
