@@ -6,7 +6,6 @@ made with ``make_site`` check the refusals, the CLI and the site build that publ
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
 import re
@@ -39,14 +38,7 @@ MODULE3 = "training/03-mutuality-and-reciprocity.md"
 VERSION = Version("test-version-1")
 
 
-def _load_script():
-    spec = importlib.util.spec_from_file_location("build_course_cli", ROOT / "scripts" / "build_course.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-CLI = _load_script()
+import macros.course.cli as CLI  # noqa: E402  (scripts/build_course.py runs this main)
 
 
 def words(text: str) -> str:
