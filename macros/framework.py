@@ -72,7 +72,8 @@ class Principle:
     line: int = 0
     """Line in principles.yaml where the principle starts."""
     kind: str = "principle"
-    """``principle``, or ``theme`` for the theme that runs through every principle."""
+    """``principle``; ``theme`` for the theme that runs through every principle; ``local`` for a value a
+    local variant adds (local/<name>/local.yml): the organisation's own, in its own words."""
     summary: str = ""
     """The theme's meaning in this handbook's words (empty for principles)."""
 
@@ -82,9 +83,15 @@ class Principle:
         return self.kind == "theme"
 
     @property
+    def is_local(self) -> bool:
+        """True for a local variant's own value."""
+        return self.kind == "local"
+
+    @property
     def label(self) -> str:
-        """The label on chips and links to the page: "3. Mutuality and reciprocity", or the theme's title."""
-        return self.title if self.is_theme else f"{self.number}. {self.title}"
+        """The label on chips and links to the page: "3. Mutuality and reciprocity", or the theme's or a local
+        value's title."""
+        return self.title if self.kind != "principle" else f"{self.number}. {self.title}"
 
     @property
     def src_uri(self) -> str:
@@ -108,6 +115,10 @@ class Framework:
     """The theme that runs through every principle (``kind == "theme"``); linked like a principle."""
     principles: tuple[Principle, ...]
     source: str = "principles/principles.yaml"
+    local_values: tuple[Principle, ...] = ()
+    """A local variant's own values (``kind == "local"``), linked like principles; none in the generic build."""
+    organisation: str = ""
+    """The name of the organisation whose variant this is ("" in the generic build)."""
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -116,8 +127,8 @@ class Framework:
 
     @property
     def linkable(self) -> tuple[Principle, ...]:
-        """Everything a page can link with the principle macros: the principles, then the theme."""
-        return self.principles + (self.theme,)
+        """Everything a page can link with the principle macros: the principles, the theme, then any local values."""
+        return self.principles + (self.theme,) + self.local_values
 
     @property
     def linkable_ids(self) -> tuple[str, ...]:
@@ -178,13 +189,16 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
-_WANTED = {"string": "text", "integer": "a whole number", "array": "a list", "object": "a mapping of fields"}
+_WANTED = {"string": "text", "integer": "a whole number", "array": "a list", "object": "a mapping of fields",
+           "boolean": "true or false"}
 
 
-def _schema_problems(doc: YamlDocument, display_path: str) -> list[Diagnostic]:
-    """Every schema violation, translated into a message a trainer can act on."""
+def schema_problems(doc: YamlDocument, display_path: str, schema: dict[str, Any] | None = None,
+                    skip: tuple[tuple, ...] = ()) -> list[Diagnostic]:
+    """Every schema violation (principles.yaml's schema by default), translated into a message a trainer
+    can act on. Places under a path in ``skip`` are left out: the caller reports them better."""
     problems: list[Diagnostic] = []
-    validator = jsonschema.Draft202012Validator(_schema())
+    validator = jsonschema.Draft202012Validator(schema or _schema())
 
     def at(path: tuple, code: str, message: str, *, key: bool = False) -> None:
         pos = doc.where(path, key=key)
@@ -194,6 +208,8 @@ def _schema_problems(doc: YamlDocument, display_path: str) -> list[Diagnostic]:
         path = tuple(error.absolute_path)
         if any(path[: len(a)] == a for a in doc.aliased):
             continue  # an alias, already reported as not allowed
+        if any(path[: len(a)] == a for a in skip):
+            continue
         name = _describe(path)
         kind = error.validator
         if kind == "required":
@@ -303,7 +319,7 @@ def parse_framework(text: str, display_path: str = "principles/principles.yaml")
                                        f"the file must be a mapping with framework, theme and "
                                        f"principles at the top level, but it is {found}"))
         else:
-            problems += _schema_problems(doc, display_path)
+            problems += schema_problems(doc, display_path)
             problems += _identity_problems(doc.data, doc, display_path)
     if problems:
         raise ProblemsFound(problems)
