@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, ProblemsFound, did_you_mean
+from .diagnostics import Diagnostic, ProblemsFound, closest, did_you_mean
 from .framework import LEVELS, Framework, Principle, schema_problems
 from .help import HelpSettings, parse_help
 from .slots import SlotCatalogue
@@ -113,9 +113,10 @@ def check_variant_name(root: Path, name: str) -> None:
         return
     known = known_variants(root)
     listed = ", ".join(known) if known else f"none yet (make one with a {LOCAL_FOLDER}/<name>/{VARIANT_FILE})"
-    raise UnknownVariant(f'unknown variant "{name}": there is no {LOCAL_FOLDER}/{name}/{VARIANT_FILE}; '
-                         f"{did_you_mean(name, known) if known else 'known variants: ' + listed}"
-                         + (f" (known variants: {listed})" if known else ""))
+    best = closest(name or "", known)
+    hint = f'did you mean "{best}"? ' if best else ""
+    raise UnknownVariant(f'unknown variant "{name}": there is no {LOCAL_FOLDER}/{name}/{VARIANT_FILE}; {hint}'
+                         f"known variants: {listed}")
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,7 @@
 """Regenerate the course packs: facilitator guides and participant handouts, as PDF and Word.
 
 Usage: python scripts/build_course.py [--module ID ...] [--audience facilitator|participant]
-                                      [--format pdf,docx] [--out DIR]
+                                      [--format pdf,docx] [--out DIR] [--variant NAME]
 
 With no options it makes every module for both audiences in both formats, plus the facilitator
 guide for the whole programme and the reflective checklist, in course/.
@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from macros.course import AUDIENCES, FORMATS, Course, CourseError, Failed, Written, prepare_output  # noqa: E402
 from macros.diagnostics import ProblemsFound  # noqa: E402
+from macros.variant import UnknownVariant  # noqa: E402
 
 
 def _formats(value: str) -> list[str]:
@@ -59,6 +60,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", metavar="DIR", default=None, help="output folder (default: course/ in the project)")
     parser.add_argument("--root", metavar="DIR", default=str(ROOT),
                         help="the project folder holding mkdocs.yml, principles/ and docs/ (default: this repository)")
+    parser.add_argument("--variant", metavar="NAME",
+                        help="the packs of a local variant: its values, slot texts and local modules (local/NAME/)")
     parser.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                         help="PDFs laid out at once (default: one per CPU)")
     return parser.parse_args(argv)
@@ -79,17 +82,17 @@ def main(argv: list[str] | None = None) -> int:
     """Build the packs; return the exit code."""
     args = parse_args(argv)
     root = Path(args.root)
-    out = Path(args.out) if args.out else root / "course"
+    out = Path(args.out) if args.out else root / "course" / args.variant if args.variant else root / "course"
     started = time.perf_counter()
     try:
-        course = Course.load(root)
+        course = Course.load(root, variant=args.variant)
         pages = course.select(args.module)
         problems = course.problems(pages if args.module else course.pages)
         if problems:
             raise ProblemsFound(problems)
         specs = course.specs(pages, args.audience or AUDIENCES, args.format, whole_course=not args.module)
         prepare_output(out)
-    except CourseError as error:
+    except (CourseError, UnknownVariant) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except ProblemsFound as error:
