@@ -160,10 +160,26 @@ def weave_page(site, markdown: str, src_uri: str, meta, known_names, line_offset
     from .page_macros import PageMacros
 
     woven = site.weave(markdown, src_uri, known_names=known_names, line_offset=line_offset)
+    _escape_own_title(site, src_uri, meta)
     hidden = [name for name in PageMacros.NAMES if name in meta]
     if woven.needs_jinja and hidden:
         woven.text = "".join(f'{{% set {name} = macros["{name}"] %}}' for name in hidden) + woven.text
     return woven
+
+
+def _escape_own_title(site, src_uri: str, meta) -> None:
+    """A principle's page takes its title from YAML, which is data: give the theme an HTML-escaped title.
+
+    Themes print page titles unescaped (in the navigation and <title>), and a title taken from the
+    rendered heading comes back unescaped, so a title such as '<img onerror=...>' would run as code.
+    """
+    from markupsafe import escape
+
+    from .framework import principle_of_page
+
+    principle = site.framework.get(principle_of_page(src_uri) or "")
+    if principle is not None and "title" not in meta:
+        meta["title"] = str(escape(principle.label))
 
 
 def on_pre_page_macros(env) -> None:

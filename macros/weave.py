@@ -52,8 +52,10 @@ def protect(markdown: str, stash: Stash | None = None) -> tuple[str, Stash]:
     """Hide code and ``{#id}`` attribute lists behind line-preserving placeholders."""
     stash = stash or Stash()
     if "raw" in markdown:
-        # {% raw %}...{% endraw %}: the inside stays literal, the tags go (as Jinja would do)
-        markdown = _RAW_BLOCK.sub(lambda m: stash.put(m.group(1), newlines=m.group(0).count("\n")), markdown)
+        # {% raw %}...{% endraw %}: the inside stays literal and the tags go, as Jinja would do. Its braces
+        # become HTML entities (outside code), so the page shows them and no later step reads them as Jinja.
+        markdown = _RAW_BLOCK.sub(lambda m: stash.put(_literal_braces(m.group(1), stash),
+                                                      newlines=m.group(0).count("\n")), markdown)
     if "`" not in markdown and "~~~" not in markdown and "{#" not in markdown and "    " not in markdown and "\t" not in markdown:
         return markdown, stash  # nothing to hide (most pages): skip the line-by-line pass
     out: list[str] = []
@@ -98,6 +100,12 @@ def protect(markdown: str, stash: Stash | None = None) -> tuple[str, Stash]:
     if block:  # an unclosed fence runs to the end of the page, as in CommonMark
         out.append(stash.put("".join(block)))
     return "".join(out), stash
+
+
+def _literal_braces(text: str, stash: Stash) -> str:
+    """Text whose braces show as braces but are never Jinja again (code inside keeps its own braces)."""
+    protected, _ = protect(text, stash)
+    return protected.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _in_container(previous: str) -> bool:
@@ -231,6 +239,7 @@ class Woven:
 _JINJA_BUILTINS = frozenset({"true", "false", "none", "True", "False", "None", "loop", "super", "caller", "varargs",
                              "kwargs", "range", "dict", "lipsum", "cycler", "joiner", "namespace", "not"})
 _PAIRS = (("{{", "}}"), ("{%", "%}"))
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _page_names(text: str) -> set[str]:
@@ -254,7 +263,8 @@ def _neutralise_unclosed(text: str, stash: Stash, diagnostics: list[Diagnostic],
                 break
             end = text.find(closer, start + 2)
             again = text.find(opener, start + 2)
-            if end < 0 or (0 <= again < end):
+            # unclosed: no closer at all, another opener first, or a blank line (a new paragraph) in between
+            if end < 0 or (0 <= again < end) or _BLANK_LINE.search(text, start, end):
                 line = text.count("\n", 0, start) + 1 + line_offset
                 diagnostics.append(Diagnostic(
                     display_path, line, None, "macros.template-syntax",

@@ -102,8 +102,9 @@ def make_site(tmp_path: Path):
     """make_site(files={...}, mkdocs=None, supervision=True) -> TinySite using the real engine and theme."""
 
     def factory(files: dict[str, str], mkdocs: str | None = None, supervision: bool = True,
-                framework: str | None = None, settings: str | None = None, taught: bool = True) -> TinySite:
-        root = tmp_path / "project"
+                framework: str | None = None, settings: str | None = None, taught: bool = True,
+                root: Path | None = None) -> TinySite:
+        root = (root or tmp_path) / "project"
         root.mkdir()
         shutil.copytree(ROOT / "macros", root / "macros", ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(ROOT / "overrides", root / "overrides", ignore=shutil.ignore_patterns("__pycache__"))

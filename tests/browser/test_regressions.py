@@ -61,3 +61,26 @@ def test_the_suite_fails_on(regression: str, tmp_path: Path, desktop) -> None:
     problems = report_problems(report)
     assert any(matches(problem) for problem in problems[field]), (
         f"'{regression}' was not reported under {field!r}; the home page's report was:\n{problems}")
+
+
+def test_a_hostile_principle_title_never_runs_as_code(tmp_path: Path, desktop) -> None:
+    """YAML is data: a principle title with markup shows as text in the navigation, the page and its title."""
+    project = copy_project(tmp_path / "project")
+    yaml_file = project / "principles" / "principles.yaml"
+    hostile = "Safe <img src=x onerror=window.__pwned=1> trust"
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace(
+        "title: Mutuality and reciprocity", f"title: '{hostile}'"), encoding="utf-8")
+    site = build_site(project, tmp_path / "site")
+    with serve(site) as url:
+        for path in ("", "principles/mutuality/", "training/03-mutuality-and-reciprocity/"):
+            page = desktop.context.new_page()
+            dialogs: list[str] = []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto(url + path, wait_until="load")
+            assert page.evaluate("window.__pwned") is None, f"{path}: the title's markup ran as code"
+            assert page.locator("img[onerror]").count() == 0, path
+            assert not dialogs, path
+            if path == "principles/mutuality/":
+                assert hostile in page.title()
+                assert hostile in page.locator("h1").inner_text()
+            page.close()
