@@ -9,7 +9,7 @@ mkdocs-macros imports this package once per process; all build state lives on th
 kept in the config of the current build (see ``site_for``), never in module globals.
 
 The gate does not depend on logging: under MkDocs every error-severity diagnostic is counted on the
-``Site`` and the hook (``overrides/hooks/principles.py``) fails the build on them itself, so ``mkdocs
+``Site`` and the hook (``overrides/.hooks/principles.py``) fails the build on them itself, so ``mkdocs
 build -q`` or ``--no-strict`` cannot switch it off (MkDocs' ``-q`` hides warnings before strict mode
 counts them: mkdocs/mkdocs#4126). Errors are also logged at ERROR level, so ``-q`` still shows them.
 

@@ -21,6 +21,8 @@ from .strict_yaml import YamlDocument, load_yaml
 #: The three supervision levels, in the order they are shown.
 LEVELS: tuple[str, ...] = ("individual", "team", "organisational")
 
+#: The schema sits beside principles.yaml in the project (not in the installed package): ``load_framework``
+#: reads the one next to the file it loads; text parsed on its own uses this checkout's.
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "principles" / "schema.json"
 
 
@@ -162,9 +164,9 @@ class Framework:
         return f"https://doi.org/{self.doi}"
 
 
-@lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+@lru_cache(maxsize=4)
+def _schema(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _describe(path: tuple) -> str:
@@ -193,12 +195,19 @@ _WANTED = {"string": "text", "integer": "a whole number", "array": "a list", "ob
            "boolean": "true or false"}
 
 
-def schema_problems(doc: YamlDocument, display_path: str, schema: dict[str, Any] | None = None,
+def schema_problems(doc: YamlDocument, display_path: str, schema_path: Path = SCHEMA_PATH,
                     skip: tuple[tuple, ...] = ()) -> list[Diagnostic]:
     """Every schema violation (principles.yaml's schema by default), translated into a message a trainer
     can act on. Places under a path in ``skip`` are left out: the caller reports them better."""
     problems: list[Diagnostic] = []
-    validator = jsonschema.Draft202012Validator(schema or _schema())
+    try:
+        schema = _schema(schema_path)
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        return [Diagnostic(display_path, 1, 1, "principles.missing-file",
+                           f"its schema {schema_path} cannot be read ({reason}); keep it in principles/, as in "
+                           f"the repository")]
+    validator = jsonschema.Draft202012Validator(schema)
 
     def at(path: tuple, code: str, message: str, *, key: bool = False) -> None:
         pos = doc.where(path, key=key)
@@ -309,8 +318,9 @@ def _theme(item: dict, doc: YamlDocument) -> Principle:
     )
 
 
-def parse_framework(text: str, display_path: str = "principles/principles.yaml") -> Framework:
-    """Validate YAML text and build the framework, or raise ProblemsFound with every problem."""
+def parse_framework(text: str, display_path: str = "principles/principles.yaml",
+                    schema_path: Path = SCHEMA_PATH) -> Framework:
+    """Validate YAML text against ``schema_path`` and build the framework, or raise ProblemsFound with every problem."""
     doc, problems = load_yaml(text, display_path)
     if doc is not None:
         if not isinstance(doc.data, dict):
@@ -319,7 +329,7 @@ def parse_framework(text: str, display_path: str = "principles/principles.yaml")
                                        f"the file must be a mapping with framework, theme and "
                                        f"principles at the top level, but it is {found}"))
         else:
-            problems += schema_problems(doc, display_path)
+            problems += schema_problems(doc, display_path, schema_path)
             problems += _identity_problems(doc.data, doc, display_path)
     if problems:
         raise ProblemsFound(problems)
@@ -337,7 +347,7 @@ def load_framework(path: Path, display_path: str | None = None) -> Framework:
     except (OSError, UnicodeDecodeError) as error:
         raise ProblemsFound([Diagnostic(display, 1, 1, "principles.missing-file",
                                         f"cannot read the file ({error}); check that it is UTF-8 text")]) from None
-    return parse_framework(text, display)
+    return parse_framework(text, display, path.parent / "schema.json")
 
 
 __all__ = ["LEVELS", "PRINCIPLES_FOLDER", "Framework", "Principle", "load_framework", "parse_framework",

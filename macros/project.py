@@ -19,7 +19,7 @@ from .diagnostics import Diagnostic, ProblemsFound
 
 CONFIG_FILE = "mkdocs.yml"
 #: The MkDocs hook that runs the coverage gate and makes the principle pages.
-HOOK_FILE = "overrides/hooks/principles.py"
+HOOK_FILE = "overrides/.hooks/principles.py"
 DEFAULT_SITE_NAME = "Peer support for discharge"
 
 

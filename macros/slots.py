@@ -7,9 +7,7 @@ handbook shows a marked box in each slot; a local variant fills it from its ``lo
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +54,6 @@ class SlotCatalogue:
         return did_you_mean(bad_id, self.ids)
 
 
-@lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-
 
 def parse_slots(text: str, display_path: str = SLOTS_FILE) -> SlotCatalogue:
     """Validate the catalogue's YAML text; raise ProblemsFound with every problem."""
@@ -69,7 +63,7 @@ def parse_slots(text: str, display_path: str = SLOTS_FILE) -> SlotCatalogue:
             problems.append(Diagnostic(display_path, 1, 1, "principles.not-a-mapping",
                                        "the file must be a mapping with slots: at the top level"))
         else:
-            problems += schema_problems(doc, display_path, _schema())
+            problems += schema_problems(doc, display_path, SCHEMA_PATH)
     if problems:
         raise ProblemsFound(problems)
     slots, seen = [], {}

@@ -11,11 +11,9 @@ as ``local/<name>/local.yml:LINE:COL: message [code]``. Pure Python (no MkDocs).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -119,10 +117,6 @@ def check_variant_name(root: Path, name: str) -> None:
                          f"known variants: {listed}")
 
 
-@lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-
 
 def load_variant(root: Path, name: str, framework: Framework, slots: SlotCatalogue, *,
                  nav_sections: Sequence[str] = (), core_docs: Path | None = None) -> Variant:
@@ -158,7 +152,7 @@ def load_variant(root: Path, name: str, framework: Framework, slots: SlotCatalog
     rewordings = data.get("principles") if isinstance(data.get("principles"), dict) else {}
     quoted = tuple(("principles", pid, f) for pid, change in rewordings.items() if isinstance(change, dict)
                    for f in QUOTED_FIELDS if f in change)
-    problems += schema_problems(doc, source, _schema(), skip=quoted)
+    problems += schema_problems(doc, source, SCHEMA_PATH, skip=quoted)
 
     # rewordings: known principles only, and never the quotations
     for pid, change in rewordings.items():

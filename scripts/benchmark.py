@@ -202,10 +202,10 @@ def make_trees(pages: int, work: Path) -> tuple[Path, Path]:
     """Write the project tree and its baseline twin for N pages; return both folders."""
     project, baseline = work / f"project-{pages}", work / f"baseline-{pages}"
     for tree in (project, baseline):
-        shutil.copytree(ROOT / "overrides", tree / "overrides", ignore=shutil.ignore_patterns("__pycache__", "hooks"))
+        shutil.copytree(ROOT / "overrides", tree / "overrides", ignore=shutil.ignore_patterns("__pycache__", ".hooks"))
         shutil.copytree(ROOT / "docs" / "stylesheets", tree / "docs" / "stylesheets")
         (tree / "docs" / "index.md").write_text(HOME, encoding="utf-8")
-    shutil.copytree(ROOT / "overrides" / "hooks", project / "overrides" / "hooks",
+    shutil.copytree(ROOT / "overrides" / ".hooks", project / "overrides" / ".hooks",
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "macros", project / "macros", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "principles", project / "principles")

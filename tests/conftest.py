@@ -24,7 +24,7 @@ theme:
   font: false
   language: en
 hooks:
-  - overrides/hooks/principles.py
+  - overrides/.hooks/principles.py
 plugins:
   - search
   - macros:

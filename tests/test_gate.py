@@ -61,13 +61,13 @@ def test_a_second_plugins_key_without_macros_is_refused_by_the_build_and_the_cli
 
 
 def test_a_missing_hooks_entry_gives_one_clear_message(make_site):
-    mkdocs = MINIMAL_MKDOCS.replace("hooks:\n  - overrides/hooks/principles.py\n", "")
+    mkdocs = MINIMAL_MKDOCS.replace("hooks:\n  - overrides/.hooks/principles.py\n", "")
     site = make_site({}, mkdocs=mkdocs)
     result = site.build()
     assert result.returncode == 1
     problems = lines_of(result.stderr)
     assert problems == ["mkdocs.yml:1: the principles hook is not listed, so MkDocs would not check coverage or make "
-                        "the principle pages; add 'hooks: [overrides/hooks/principles.py]' [site.machinery-missing]"]
+                        "the principle pages; add 'hooks: [overrides/.hooks/principles.py]' [site.machinery-missing]"]
 
 
 def test_a_page_whose_macros_did_not_run_is_refused(make_site):

@@ -115,11 +115,12 @@ def test_search_is_present(both):
     assert 'data-handbook-toggle="search"' in home and 'class="md-search__button"' in home
 
 
-@pytest.mark.xfail(strict=True, reason="Zensical 0.0.73 copies every file of the theme's custom_dir into the site "
-                                       "(MkDocs skips *.py), so overrides/hooks/principles.py is published")
 def test_hook_source_is_not_published(both):
+    # Zensical 0.0.73 copies every file of the theme's custom_dir into the site except hidden ones, so the
+    # hook lives in overrides/.hooks/ (MkDocs loads it from there just the same)
     for site in both:
         assert not list(site.rglob("*.py")), site
+        assert not (site / ".hooks").exists() and not (site / "hooks").exists(), site
 
 
 def test_unlinked_section_fails_the_check_and_the_zensical_build_with_path_and_line(tmp_path):
@@ -153,6 +154,9 @@ def test_front_matter_never_hides_a_macro_in_jinja_logic(tmp_path):
     page = project / "docs" / "training" / "01-what-peer-support-is.md"
     text = page.read_text(encoding="utf-8")
     assert re.search(r"^duration: \d+", text, re.M)
+    # the loop's duration() counts like any other (the scan sees what readers see), so the total grows by 5
+    total = int(re.search(r"^duration: (\d+)", text, re.M).group(1))
+    text = re.sub(r"^duration: \d+", f"duration: {total + 5}", text, count=1, flags=re.M)
     page.write_text(text + "\n{% for m in [5] %}Read for {{ duration(m) }}.{% endfor %}\n", encoding="utf-8")
     built = zensical_build(project)
     assert built.returncode == 0, built.stdout + built.stderr
