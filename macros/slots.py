@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .diagnostics import Diagnostic, ProblemsFound, did_you_mean
 from .framework import schema_problems
 from .strict_yaml import load_yaml
 
 SLOTS_FILE = "principles/slots.yml"
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "principles" / "slots.schema.json"
+#: The catalogue's schema, beside it in the project's principles/ (the engine may be installed elsewhere).
+SCHEMA_NAME = "slots.schema.json"
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class SlotCatalogue:
 
 
 
-def parse_slots(text: str, display_path: str = SLOTS_FILE) -> SlotCatalogue:
+def parse_slots(text: str, display_path: str = SLOTS_FILE, schema_path: Path | None = None) -> SlotCatalogue:
     """Validate the catalogue's YAML text; raise ProblemsFound with every problem."""
     doc, problems = load_yaml(text, display_path)
     if doc is not None:
@@ -63,7 +63,7 @@ def parse_slots(text: str, display_path: str = SLOTS_FILE) -> SlotCatalogue:
             problems.append(Diagnostic(display_path, 1, 1, "principles.not-a-mapping",
                                        "the file must be a mapping with slots: at the top level"))
         else:
-            problems += schema_problems(doc, display_path, SCHEMA_PATH)
+            problems += schema_problems(doc, display_path, schema_path or Path(display_path).parent / SCHEMA_NAME)
     if problems:
         raise ProblemsFound(problems)
     slots, seen = [], {}
@@ -91,4 +91,4 @@ def load_slots(path: Path, display_path: str = SLOTS_FILE) -> SlotCatalogue:
     except (OSError, UnicodeDecodeError) as error:
         raise ProblemsFound([Diagnostic(display_path, 1, 1, "principles.missing-file",
                                         f"cannot read the file ({error}); check that it is UTF-8 text")]) from None
-    return parse_slots(text, display_path)
+    return parse_slots(text, display_path, path.parent / SCHEMA_NAME)

@@ -27,7 +27,8 @@ from .strict_yaml import load_yaml
 LOCAL_FOLDER = "local"
 #: The one file a service edits in its variant folder.
 VARIANT_FILE = "local.yml"
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "principles" / "local.schema.json"
+#: The schema of local.yml, in the project's principles/ (the engine may be installed elsewhere).
+SCHEMA_FILE = "principles/local.schema.json"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _JINJA = ("{{", "{%", "{#")
 #: What a variant may reword in a principle; the rest is quoted from the paper.
@@ -152,7 +153,7 @@ def load_variant(root: Path, name: str, framework: Framework, slots: SlotCatalog
     rewordings = data.get("principles") if isinstance(data.get("principles"), dict) else {}
     quoted = tuple(("principles", pid, f) for pid, change in rewordings.items() if isinstance(change, dict)
                    for f in QUOTED_FIELDS if f in change)
-    problems += schema_problems(doc, source, SCHEMA_PATH, skip=quoted)
+    problems += schema_problems(doc, source, root / SCHEMA_FILE, skip=quoted)
 
     # rewordings: known principles only, and never the quotations
     for pid, change in rewordings.items():
