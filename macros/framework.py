@@ -339,15 +339,19 @@ def parse_framework(text: str, display_path: str = "principles/principles.yaml",
 def load_framework(path: Path, display_path: str | None = None) -> Framework:
     """Read and validate principles.yaml, or raise ProblemsFound naming every problem."""
     display = display_path or path.as_posix()
+    return parse_framework(read_source_file(path, display), display, path.parent / "schema.json")
+
+
+def read_source_file(path: Path, display_path: str) -> str:
+    """A hand-edited YAML source's text, or ProblemsFound naming the file when it is missing or unreadable."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ProblemsFound([Diagnostic(display, 1, 1, "principles.missing-file",
+        raise ProblemsFound([Diagnostic(display_path, 1, 1, "principles.missing-file",
                                         "file not found; create it or fix the path to it")]) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ProblemsFound([Diagnostic(display, 1, 1, "principles.missing-file",
+        raise ProblemsFound([Diagnostic(display_path, 1, 1, "principles.missing-file",
                                         f"cannot read the file ({error}); check that it is UTF-8 text")]) from None
-    return parse_framework(text, display, path.parent / "schema.json")
 
 
 __all__ = ["LEVELS", "PRINCIPLES_FOLDER", "Framework", "Principle", "load_framework", "parse_framework",

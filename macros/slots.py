@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, ProblemsFound, did_you_mean
-from .framework import schema_problems
+from .framework import read_source_file, schema_problems
 from .strict_yaml import load_yaml
 
 SLOTS_FILE = "principles/slots.yml"
@@ -83,12 +83,4 @@ def parse_slots(text: str, display_path: str = SLOTS_FILE, schema_path: Path | N
 
 def load_slots(path: Path, display_path: str = SLOTS_FILE) -> SlotCatalogue:
     """Read and validate the slot catalogue, or raise ProblemsFound naming every problem."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProblemsFound([Diagnostic(display_path, 1, 1, "principles.missing-file",
-                                        "file not found; create it or fix the path to it")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProblemsFound([Diagnostic(display_path, 1, 1, "principles.missing-file",
-                                        f"cannot read the file ({error}); check that it is UTF-8 text")]) from None
-    return parse_slots(text, display_path, path.parent / SCHEMA_NAME)
+    return parse_slots(read_source_file(path, display_path), display_path, path.parent / SCHEMA_NAME)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, ProblemsFound, closest, did_you_mean
-from .framework import LEVELS, Framework, Principle, schema_problems
+from .framework import LEVELS, Framework, Principle, read_source_file, schema_problems
 from .help import HelpSettings, parse_help
 from .slots import SlotCatalogue
 from .strict_yaml import load_yaml
@@ -131,11 +131,7 @@ def load_variant(root: Path, name: str, framework: Framework, slots: SlotCatalog
     check_variant_name(root, name)
     source = f"{LOCAL_FOLDER}/{name}/{VARIANT_FILE}"
     path = root / source
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProblemsFound([Diagnostic(source, 1, 1, "principles.missing-file",
-                                        f"cannot read the file ({error}); check that it is UTF-8 text")]) from None
+    text = read_source_file(path, source)
     doc, problems = load_yaml(text, source)
     if doc is None:
         raise ProblemsFound(problems)
