@@ -119,7 +119,7 @@ def define_env(env) -> None:
                 return site.macros(src_uri).call(name, args, kwargs)
             except MacroError as error:
                 offset = site.woven.line_offset if site.woven else front_matter_lines(site, src_uri)
-                found = [Diagnostic(site.docs_prefix + src_uri, (_jinja_line() or 0) + offset, None, error.code, error.message)]
+                found = [Diagnostic(site.display_path(src_uri), (_jinja_line() or 0) + offset, None, error.code, error.message)]
                 if zensical:
                     raise ProblemsFound(found) from None
                 report(site, found)

@@ -74,7 +74,8 @@ class Principle:
     line: int = 0
     """Line in principles.yaml where the principle starts."""
     kind: str = "principle"
-    """``principle``, or ``theme`` for the theme that runs through every principle."""
+    """``principle``; ``theme`` for the theme that runs through every principle; ``local`` for a value a
+    local variant adds (local/<name>/local.yml): the organisation's own, in its own words."""
     summary: str = ""
     """The theme's meaning in this handbook's words (empty for principles)."""
 
@@ -84,9 +85,15 @@ class Principle:
         return self.kind == "theme"
 
     @property
+    def is_local(self) -> bool:
+        """True for a local variant's own value."""
+        return self.kind == "local"
+
+    @property
     def label(self) -> str:
-        """The label on chips and links to the page: "3. Mutuality and reciprocity", or the theme's title."""
-        return self.title if self.is_theme else f"{self.number}. {self.title}"
+        """The label on chips and links to the page: "3. Mutuality and reciprocity", or the theme's or a local
+        value's title."""
+        return self.title if self.kind != "principle" else f"{self.number}. {self.title}"
 
     @property
     def src_uri(self) -> str:
@@ -110,6 +117,10 @@ class Framework:
     """The theme that runs through every principle (``kind == "theme"``); linked like a principle."""
     principles: tuple[Principle, ...]
     source: str = "principles/principles.yaml"
+    local_values: tuple[Principle, ...] = ()
+    """A local variant's own values (``kind == "local"``), linked like principles; none in the generic build."""
+    organisation: str = ""
+    """The name of the organisation whose variant this is ("" in the generic build)."""
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -118,8 +129,8 @@ class Framework:
 
     @property
     def linkable(self) -> tuple[Principle, ...]:
-        """Everything a page can link with the principle macros: the principles, then the theme."""
-        return self.principles + (self.theme,)
+        """Everything a page can link with the principle macros: the principles, the theme, then any local values."""
+        return self.principles + (self.theme,) + self.local_values
 
     @property
     def linkable_ids(self) -> tuple[str, ...]:
@@ -180,19 +191,22 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
-_WANTED = {"string": "text", "integer": "a whole number", "array": "a list", "object": "a mapping of fields"}
+_WANTED = {"string": "text", "integer": "a whole number", "array": "a list", "object": "a mapping of fields",
+           "boolean": "true or false"}
 
 
-def _schema_problems(doc: YamlDocument, display_path: str, schema_path: Path) -> list[Diagnostic]:
-    """Every schema violation, translated into a message a trainer can act on."""
+def schema_problems(doc: YamlDocument, display_path: str, schema_path: Path = SCHEMA_PATH,
+                    skip: tuple[tuple, ...] = ()) -> list[Diagnostic]:
+    """Every schema violation (principles.yaml's schema by default), translated into a message a trainer
+    can act on. Places under a path in ``skip`` are left out: the caller reports them better."""
     problems: list[Diagnostic] = []
     try:
         schema = _schema(schema_path)
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         return [Diagnostic(display_path, 1, 1, "principles.missing-file",
-                           f"its schema {schema_path} cannot be read ({reason}); keep principles/schema.json "
-                           f"beside principles.yaml, as in the repository")]
+                           f"its schema {schema_path} cannot be read ({reason}); keep it in principles/, as in "
+                           f"the repository")]
     validator = jsonschema.Draft202012Validator(schema)
 
     def at(path: tuple, code: str, message: str, *, key: bool = False) -> None:
@@ -203,6 +217,8 @@ def _schema_problems(doc: YamlDocument, display_path: str, schema_path: Path) ->
         path = tuple(error.absolute_path)
         if any(path[: len(a)] == a for a in doc.aliased):
             continue  # an alias, already reported as not allowed
+        if any(path[: len(a)] == a for a in skip):
+            continue
         name = _describe(path)
         kind = error.validator
         if kind == "required":
@@ -313,7 +329,7 @@ def parse_framework(text: str, display_path: str = "principles/principles.yaml",
                                        f"the file must be a mapping with framework, theme and "
                                        f"principles at the top level, but it is {found}"))
         else:
-            problems += _schema_problems(doc, display_path, schema_path)
+            problems += schema_problems(doc, display_path, schema_path)
             problems += _identity_problems(doc.data, doc, display_path)
     if problems:
         raise ProblemsFound(problems)
@@ -323,15 +339,19 @@ def parse_framework(text: str, display_path: str = "principles/principles.yaml",
 def load_framework(path: Path, display_path: str | None = None) -> Framework:
     """Read and validate principles.yaml, or raise ProblemsFound naming every problem."""
     display = display_path or path.as_posix()
+    return parse_framework(read_source_file(path, display), display, path.parent / "schema.json")
+
+
+def read_source_file(path: Path, display_path: str) -> str:
+    """A hand-edited YAML source's text, or ProblemsFound naming the file when it is missing or unreadable."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ProblemsFound([Diagnostic(display, 1, 1, "principles.missing-file",
+        raise ProblemsFound([Diagnostic(display_path, 1, 1, "principles.missing-file",
                                         "file not found; create it or fix the path to it")]) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ProblemsFound([Diagnostic(display, 1, 1, "principles.missing-file",
+        raise ProblemsFound([Diagnostic(display_path, 1, 1, "principles.missing-file",
                                         f"cannot read the file ({error}); check that it is UTF-8 text")]) from None
-    return parse_framework(text, display, path.parent / "schema.json")
 
 
 __all__ = ["LEVELS", "PRINCIPLES_FOLDER", "Framework", "Principle", "load_framework", "parse_framework",

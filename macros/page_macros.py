@@ -40,6 +40,8 @@ USAGE: dict[str, str] = {
     "coverage_exemptions": "{{ coverage_exemptions() }}",
     "principle_title": '{{ principle_title("mutuality") }}',
     "principle_page": '{{ principle_page("mutuality") }}',
+    "local": '{{ local("lone-working") }}',
+    "local_values": "{{ local_values() }}",
 }
 #: The kinds of timed section in a module.
 SECTION_KINDS = ("session", "break")
@@ -120,8 +122,9 @@ class PageMacros:
 
     # -- the macros --------------------------------------------------------------------------
     def principle(self, id: str) -> str:
-        """The full card for one principle."""
-        return render.principle_card(self._principle(id, "principle"), self.src_uri)
+        """The full card for one principle (or a local value)."""
+        p = self._principle(id, "principle")
+        return render.local_value_card(p, self.src_uri) if p.is_local else render.principle_card(p, self.src_uri)
 
     def principle_link(self, id: str) -> str:
         """An inline link to a principle, with its short title."""
@@ -236,6 +239,25 @@ class PageMacros:
     def principle_page(self, id: str) -> str:
         """Everything under the heading of a principle's own page (in its stub, docs/principles/<id>.md)."""
         return self.site.principle_page(self._own_principle(id, "principle_page").id)
+
+    def local(self, id: str) -> str:
+        """A slot for local policy (principles/slots.yml): the variant's own text, or a marked box saying what
+        the service adds here."""
+        slots = self.site.slots
+        if not isinstance(id, str):
+            raise MacroError("macros.bad-arguments", f"local() needs a slot id in quotes, not {id!r}; write it like "
+                                                     f"{USAGE['local']}")
+        slot = slots.get(id)
+        if slot is None:
+            raise MacroError("slots.unknown-id", f'unknown slot "{id}" in local(); {slots.suggest(id)} (the slots '
+                                                 f"are listed in {slots.source})")
+        variant = self.site.variant
+        return render.local_slot(slot, variant.slots.get(id) if variant else None,
+                                 variant.organisation if variant else "")
+
+    def local_values(self) -> str:
+        """The organisation's own values as cards (a local variant), or a box saying where they go."""
+        return render.local_values(self.site.framework, self.src_uri)
 
     def _own_principle(self, value: Any, macro: str) -> Principle:
         """The principle whose own page this is; its links are relative to that page, so nowhere else."""

@@ -20,6 +20,9 @@ from .framework import LEVELS, Framework, Principle
 from .help import HelpSettings
 
 if TYPE_CHECKING:
+    from .slots import Slot
+
+if TYPE_CHECKING:
     from .coverage import Module, Section
 
 # Characters that Markdown, attribute lists or Jinja would otherwise act on.
@@ -59,10 +62,10 @@ def principle_link(principle: Principle, from_src: str) -> str:
 
 def principle_chips(principles: Sequence[Principle], from_src: str) -> str:
     """The 'grounded in' line under a section heading: a labelled row of chip links."""
-    chips = " ".join(
-        f"{link(p, from_src, label=p.label)}{{ .principle-chip{' .principle-chip--theme' if p.is_theme else ''} }}"
-        for p in principles
-    )
+    def kind(p: Principle) -> str:
+        return " .principle-chip--theme" if p.is_theme else " .principle-chip--local" if p.is_local else ""
+
+    chips = " ".join(f"{link(p, from_src, label=p.label)}{{ .principle-chip{kind(p)} }}" for p in principles)
     return f'<span class="principle-chips__label">Grounded in:</span> {chips}\n{{: .principle-chips }}'
 
 
@@ -80,21 +83,66 @@ def principle_card(principle: Principle, from_src: str) -> str:
 
 
 def principles_overview(framework: Framework, from_src: str) -> str:
-    """All principles as a grid of cards, with the preamble and the cross-cutting theme."""
+    """All principles as a grid of cards, with the preamble and the cross-cutting theme, then any local values."""
     cards = "\n\n".join(principle_card(p, from_src) for p in framework.principles)
-    return (
+    overview = (
         f'<p class="principles-preamble">{text(framework.preamble)}</p>\n\n'
         f'<div class="principle-grid" markdown>\n\n{cards}\n\n</div>\n\n'
         f'<p class="principles-cross-cutting" markdown><strong>Across all five: '
         f"{link(framework.theme, from_src, label=framework.theme.statement)}.</strong> "
         f"In this handbook's words: {text(framework.cross_cutting_summary)}</p>"
     )
+    if framework.local_values:
+        overview += "\n\n" + local_values(framework, from_src)
+    return overview
+
+
+def local_value_card(value: Principle, from_src: str) -> str:
+    """A local value's card: its title (linking its page) and its statement in the organisation's words."""
+    return (
+        f'<div class="principle-card principle-card--local" markdown>\n'
+        f'<p class="principle-card__number">Our value</p>\n'
+        f'<p class="principle-card__title" markdown><strong>{link(value, from_src)}</strong></p>\n'
+        f'<p class="principle-card__statement">{text(value.statement)}</p>\n'
+        f"</div>"
+    )
+
+
+def local_values(framework: Framework, from_src: str) -> str:
+    """The organisation's own values beside the principles, or, in the generic handbook, a box saying where
+    they go."""
+    if not framework.local_values:
+        return ('<div class="local-slot local-slot--empty" role="note" markdown>\n'
+                '<p class="local-slot__label"><strong>Your service adds its own values here.</strong></p>\n'
+                "<p>The values underpinning peer support in your service, in your own words, agreed with the "
+                "people who give and receive it. They sit beside the five principles and never replace them.</p>\n"
+                "</div>")
+    cards = "\n\n".join(local_value_card(v, from_src) for v in framework.local_values)
+    return (f'<p class="local-values__intro">The values of {text(framework.organisation)}, in its own words. '
+            f"They sit beside the five principles and never replace them.</p>\n\n"
+            f'<div class="principle-grid principle-grid--local" markdown>\n\n{cards}\n\n</div>')
+
+
+def local_slot(slot: Slot, filled: str | None, organisation: str = "") -> str:
+    """One slot for local policy: the service's own Markdown when it has one, else a clearly marked box.
+
+    The service's text is its own Markdown, shown as written (its Jinja was refused when local.yml was read).
+    """
+    if filled:
+        label = f"Local to {text(organisation)}" if organisation else "Local to your service"
+        return (f'<div class="local-slot local-slot--filled" markdown>\n'
+                f'<p class="local-slot__label">{label}</p>\n\n{filled}\n\n</div>')
+    return (f'<div class="local-slot local-slot--empty" role="note" markdown>\n'
+            f'<p class="local-slot__label"><strong>Your service adds {text(slot.what)} here.</strong></p>\n'
+            f"<p>{text(slot.purpose)}</p>\n</div>")
 
 
 def prompts(framework: Framework, level: str, from_src: str) -> str:
     """The reflective prompts for one supervision level, grouped by principle."""
     blocks = []
     for p in framework.linkable:
+        if not p.prompts[level]:
+            continue  # a local value need not have prompts for every level
         items = "\n".join(f"- {text(q)}" for q in p.prompts[level])
         marker = " .prompts-theme" if p.is_theme else ""
         heading = f"Across all five: {link(p, from_src, label=p.label)}" if p.is_theme else link(p, from_src, label=p.label)
@@ -106,6 +154,8 @@ def checklist(framework: Framework, from_src: str) -> str:
     """The reflective checklist from every principle's practice indicators: prompts, never scores."""
     blocks = []
     for p in framework.linkable:
+        if not p.indicators:
+            continue
         items = "\n".join(f"- {text(i)}" for i in p.indicators)
         blocks.append(
             f"**{link(p, from_src, label=p.label)}**\n{{: .prompts-principle }}\n\n"

@@ -32,6 +32,7 @@ RULES: dict[str, str] = {
     "modules.focus-too-thin": "error",
     "modules.vague-objective": "error",
     "modules.no-break": "error",
+    "slots.unfilled-draft": "warning",
 }
 #: Verbs an objective may start with: each names something a trainer can see or hear a trainee do.
 OBSERVABLE_VERBS: tuple[str, ...] = (

@@ -25,8 +25,10 @@ from .markdown_html import SiteMarkdown
 from .page_macros import PageMacros
 from .project import ProjectConfig, read_project_config
 from .settings import Settings, load_settings
+from .slots import SLOTS_FILE, SlotCatalogue, load_slots
 from .templating import render_leftovers
-from .weave import Call, MacroError, Woven, weave
+from .variant import UnknownVariant, Variant, check_variant_name, load_variant
+from .weave import Call, MacroError, Woven, find_calls, protect, weave
 
 
 def _scan_macro(macros: PageMacros, name: str):
@@ -72,17 +74,33 @@ class Site:
     """Every diagnostic the glue has shown in this build (each is shown once)."""
     errors: list[Diagnostic] = field(default_factory=list, repr=False)
     """The error-severity diagnostics of this build: the glue fails the build on them itself."""
+    slots: SlotCatalogue = field(default_factory=SlotCatalogue, repr=False)
+    """The slot catalogue (principles/slots.yml): where each service's own facts go in the core pages."""
+    variant: Variant | None = None
+    """The local variant this build is for (local/<name>/local.yml), or None for the generic handbook."""
+    overlay: bool = False
+    """True when the variant's local pages are read from local/<name>/docs/ beside docs/ (the scripts); False
+    when docs_dir already holds them (a variant's site build, see ``variant_build``)."""
+    publish: bool = False
+    """A publish build: an empty required slot is an error (a draft build only warns)."""
     _markdown: SiteMarkdown | None = field(default=None, repr=False)
 
     @classmethod
-    def load(cls, root: Path, docs_dir: Path | None = None, config: ProjectConfig | None = None) -> Site:
-        """Load and validate the framework, the settings and the help lines; raise ProblemsFound with all problems.
+    def load(cls, root: Path, docs_dir: Path | None = None, config: ProjectConfig | None = None,
+             variant: str | None = None, publish: bool | None = None) -> Site:
+        """Load and validate the framework, the settings, the slots, the help lines and any local variant; raise
+        ProblemsFound with all problems.
 
-        ``config`` is the project's mkdocs.yml as data; by default it is read from ``root``.
+        ``config`` is the project's mkdocs.yml as data; by default it is read from ``root``. ``variant`` names a
+        local variant whose pages are read from local/<name>/docs/ beside docs/ (raises UnknownVariant, listing
+        the known ones, when there is none); without it, ``extra.variant`` in the config names the variant of a
+        merged build. ``publish`` (default: ``extra.publish``) makes empty required slots errors.
         """
         root = root.resolve()
         problems: list[Diagnostic] = []
-        framework = settings = help = None
+        framework = settings = help = slots = None
+        if variant is not None:
+            check_variant_name(root, variant)
         try:
             config = config or read_project_config(root)
             problems += config.problems()
@@ -97,10 +115,27 @@ class Site:
             settings = load_settings(root / SETTINGS_FILE, SETTINGS_FILE)
         except ProblemsFound as error:
             problems += error.diagnostics
+        try:
+            slots = load_slots(root / SLOTS_FILE, SLOTS_FILE)
+        except ProblemsFound as error:
+            problems += error.diagnostics
         if problems:
             raise ProblemsFound(problems)
-        docs = docs_dir or root / config.docs_dir
-        return cls(root, docs.resolve(), framework, settings, help, config=config)
+        docs = (docs_dir or root / config.docs_dir).resolve()
+        name = variant if variant is not None else config.extra.get("variant")
+        loaded = None
+        if name:
+            try:
+                loaded = load_variant(root, str(name), framework, slots, nav_sections=nav_sections(config.data),
+                                      core_docs=docs if variant is not None else None)
+            except UnknownVariant as error:
+                raise ProblemsFound([Diagnostic(config.filename, config.line_of("extra", "variant"), None,
+                                                "config.invalid", f"extra.variant: {error}")]) from None
+            framework = loaded.apply(framework)
+            help = loaded.help_for(help)
+        return cls(root, docs, framework, settings, help, config=config, slots=slots, variant=loaded,
+                   overlay=variant is not None,
+                   publish=bool(config.extra.get("publish")) if publish is None else publish)
 
     @classmethod
     def from_data(cls, framework: Framework, settings: Settings | None = None, help: HelpSettings | None = None,
@@ -117,21 +152,38 @@ class Site:
         except ValueError:
             return self.docs_dir.as_posix() + "/"
 
+    def display_path(self, src_uri: str) -> str:
+        """Where a page's source lives, from the repository root, for messages: a variant's local page is named
+        in its own folder (local/<name>/docs/...), every other page under docs/."""
+        if self.variant is not None and src_uri in self.variant.page_files:
+            return f"{self.variant.docs_folder}/{src_uri}"
+        return self.docs_prefix + src_uri
+
     def read_sources(self) -> dict[str, str]:
         """Every Markdown page the site builds, as MkDocs chooses them: hidden files, ``templates/``,
-        ``exclude_docs`` and ``draft_docs`` are left out; ``not_in_nav`` pages are built, so they are in."""
+        ``exclude_docs`` and ``draft_docs`` are left out; ``not_in_nav`` pages are built, so they are in.
+
+        With a variant read beside docs/ (``overlay``), its local pages and its values' page stubs are
+        added, as the variant's own build (``variant_build``) would merge them."""
         sources: dict[str, str] = {}
         problems = []
         excluded = self.excluded_pages()
-        for path in sorted(self.docs_dir.rglob("*.md")):
-            rel = path.relative_to(self.docs_dir).as_posix()
-            if excluded(rel):
-                continue
-            try:
-                sources[rel] = path.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError) as error:
-                problems.append(Diagnostic(self.docs_prefix + rel, 1, None, "source.unreadable",
-                                           f"cannot read this page ({error}); save it as UTF-8 text"))
+        folders = [(self.docs_dir, None)]
+        if self.overlay and self.variant is not None:
+            folders.append((self.root / self.variant.docs_folder, self.variant.page_files))
+        for folder, only in folders:
+            for path in sorted(folder.rglob("*.md")):
+                rel = path.relative_to(folder).as_posix()
+                if excluded(rel) or (only is not None and rel not in only):
+                    continue
+                try:
+                    sources[rel] = path.read_text(encoding="utf-8-sig")
+                except (OSError, UnicodeDecodeError) as error:
+                    problems.append(Diagnostic(self.display_path(rel), 1, None, "source.unreadable",
+                                               f"cannot read this page ({error}); save it as UTF-8 text"))
+        if self.overlay:
+            for p in self.framework.local_values:
+                sources.setdefault(p.src_uri, principle_stub(p))
         if problems:
             raise ProblemsFound(problems)
         return sources
@@ -179,7 +231,7 @@ class Site:
         left out: their links are not this page's teaching.
         """
         macros = self.macros(src_uri)
-        path = self.docs_prefix + src_uri
+        path = self.display_path(src_uri)
         woven = weave(body, macros.scan_call, macro_names=PageMacros.NAMES,
                       known_names=KNOWN_SITE_NAMES | set(self.variables()), display_path=path,
                       line_offset=line_offset)
@@ -194,10 +246,46 @@ class Site:
     def scan(self, sources: Mapping[str, str]) -> Coverage:
         """Scan the pages for coverage, check the principle pages' stubs, and keep the result for this build."""
         coverage = scan_site(sources, self.framework, self.settings, self.render_for_scan,
-                             docs_prefix=self.docs_prefix)
-        coverage.diagnostics = sorted(set(coverage.diagnostics) | set(self.stub_problems(sources)))
+                             docs_prefix=self.docs_prefix, paths={s: self.display_path(s) for s in sources})
+        found = set(self.stub_problems(sources)) | set(self.slot_problems(sources))
+        coverage.diagnostics = [d for d in sorted(set(coverage.diagnostics) | found) if coverage.severity(d) != "off"]
         self.coverage = coverage
         return coverage
+
+    # -- slots -----------------------------------------------------------------------------------------------
+    def slot_uses(self, sources: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]:
+        """Per slot id, every (page, line) with a ``local("...")`` call, outside code."""
+        uses: dict[str, list[tuple[str, int]]] = {}
+        for src_uri in sorted(sources):
+            text = sources[src_uri]
+            if "local(" not in text:
+                continue
+            for call in find_calls(protect(text)[0], ["local"]):
+                if call.args and isinstance(call.args[0], str):
+                    uses.setdefault(call.args[0], []).append((src_uri, call.line))
+        return uses
+
+    def slot_problems(self, sources: Mapping[str, str]) -> list[Diagnostic]:
+        """A variant's empty required slots, at every page and line that uses each (errors when publishing)."""
+        variant = self.variant
+        if variant is None:
+            return []
+        code = "slots.unfilled" if self.publish else "slots.unfilled-draft"
+        stage = "a published variant must fill it" if self.publish else "fill it before you publish"
+        uses = self.slot_uses(sources)
+        problems = []
+        for slot in self.slots.slots:
+            if not slot.required or slot.id in variant.slots:
+                continue
+            fix = f'add slots: {slot.id}: with {slot.what} to {variant.source}'
+            places = uses.get(slot.id) or []
+            for src_uri, line in places:
+                problems.append(Diagnostic(self.display_path(src_uri), line, None, code,
+                                           f'required slot "{slot.id}" is empty in {variant.name}; {stage}: {fix}'))
+            if not places:
+                problems.append(Diagnostic(variant.source, 1, None, code,
+                                           f'required slot "{slot.id}" is empty (no page uses it yet); {stage}: {fix}'))
+        return problems
 
     def macros(self, src_uri: str) -> PageMacros:
         """The macros bound to one page."""
@@ -206,7 +294,7 @@ class Site:
     def weave(self, markdown: str, src_uri: str, known_names=(), line_offset: int = 0) -> Woven:
         """Render the literal macro calls of one page (see ``weave.weave``)."""
         return weave(markdown, self.macros(src_uri).render_call, macro_names=PageMacros.NAMES,
-                     known_names=known_names, display_path=self.docs_prefix + src_uri, line_offset=line_offset)
+                     known_names=known_names, display_path=self.display_path(src_uri), line_offset=line_offset)
 
     # -- principle pages ------------------------------------------------------------------------------
     # Each principle's page is a committed stub, docs/principles/<id>.md, holding two macro calls: every site generator that runs mkdocs-macros-style macros builds it (Zensical runs no MkDocs
@@ -223,6 +311,11 @@ class Site:
         problems = []
         for p in self.framework.linkable:
             if p.src_uri not in sources:
+                if p.is_local:  # made by the variant's build, never written by hand
+                    problems.append(Diagnostic(self.variant.source, p.line, None, "principles.page-missing",
+                                               f'local value "{p.id}" has no page {self.docs_prefix}{p.src_uri}; build '
+                                               f"the variant with `python3 scripts/build_variant.py {self.variant.name}`"))
+                    continue
                 problems.append(Diagnostic(self.framework.source, p.line, None, "principles.page-missing",
                                            f'principle "{p.id}" has no page {self.docs_prefix}{p.src_uri}; {fix}'))
         for src_uri in sorted(sources):
@@ -258,7 +351,15 @@ class Site:
         p = fw.get(principle_id)
         t = render.text
         lines: list[str] = []
-        if p.is_theme:
+        if p.is_local:
+            lines += [
+                f'<p class="principle-page__intro">A value of {t(fw.organisation)}, in its own words. It sits beside '
+                f"the {len(fw.principles)} principles of the {t(fw.title)} and never replaces them.</p>", "",
+                "## The value", "",
+                f"> **{t(p.statement)}**", "",
+                f"See how it sits beside [the principles]({render.rel(PRINCIPLES_FOLDER + '/index.md', p.src_uri)}).", "",
+            ]
+        elif p.is_theme:
             lines += [
                 f'<p class="principle-page__intro">The theme that runs through all {len(fw.principles)} principles '
                 f"of the {t(fw.title)}. Its name is quoted from the paper; the rest of this page was written for "
@@ -286,24 +387,31 @@ class Site:
                 "expert panel of people with lived experience. It did not say which codes led to which "
                 f"principle. These are the codes this handbook reads alongside this principle: {keywords}.", "",
             ]
-        lines += [
-            "## What you might notice", "",
-            f"Written for this handbook: signs that this {'theme' if p.is_theme else 'principle'} is alive in "
-            "practice. They are prompts for conversation, never scores.", "",
-            "\n".join(f"- {t(i)}" for i in p.indicators), "",
-            "## Questions for reflection", "",
-            "Written for this handbook, for each level of supervision.", "",
-        ]
-        for level in LEVELS:
+        what = "theme" if p.is_theme else "value" if p.is_local else "principle"
+        whose = f"Written by {t(fw.organisation)}" if p.is_local else "Written for this handbook"
+        if p.indicators:
+            lines += [
+                "## What you might notice", "",
+                f"{whose}: signs that this {what} is alive in practice. They are prompts for conversation, never "
+                "scores.", "",
+                "\n".join(f"- {t(i)}" for i in p.indicators), "",
+            ]
+        levels = [level for level in LEVELS if p.prompts[level]]
+        if levels:
+            lines += ["## Questions for reflection", "", f"{whose}, for each level of supervision.", ""]
+        for level in levels:
             lines += [f"### {level.capitalize()} supervision", "", "\n".join(f"- {t(q)}" for q in p.prompts[level]), ""]
         lines += self._backlinks(p, p.src_uri)
-        lines += ["## Source", "", render.attribution(fw), ""]
+        if p.is_local:
+            lines += ["## Source", "", f"{whose}, in {t(self.variant.source)}.", ""]
+        else:
+            lines += ["## Source", "", render.attribution(fw), ""]
         return "\n".join(lines)
 
     def _backlinks(self, p: Principle, src: str) -> list[str]:
         coverage = self.coverage
         t = render.text
-        what = "theme" if p.is_theme else "principle"
+        what = "theme" if p.is_theme else "value" if p.is_local else "principle"
 
         def item(s) -> str:
             return f"- [{t(s.page)}: {t(s.title)}]({render.rel(s.src_uri, src)}#{s.anchor})"
@@ -339,3 +447,10 @@ def principle_stub(p: Principle) -> str:
     """
     call = json.dumps(p.id)
     return f"# {{{{ principle_title({call}) }}}}\n\n{{{{ principle_page({call}) }}}}\n"
+
+
+def nav_sections(data: Mapping[str, Any]) -> list[str]:
+    """The titles of the top-level sections of mkdocs.yml's ``nav`` (where a variant's local pages may go)."""
+    nav = data.get("nav") if isinstance(data, Mapping) else None
+    return [next(iter(item)) for item in (nav if isinstance(nav, list) else [])
+            if isinstance(item, dict) and len(item) == 1 and isinstance(next(iter(item.values())), list)]

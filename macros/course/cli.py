@@ -25,6 +25,7 @@ from .cache import CACHE_FOLDER, PackCache
 from .course import Course
 from .jobs import Failed, Written, prepare_output, write_files
 from .rendering import pack_specs
+from ..variant import UnknownVariant
 from .settings import AUDIENCES, PACK_FORMATS, CourseError
 
 def _formats(value: str) -> list[str]:
@@ -61,6 +62,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", metavar="DIR", default=None, help="output folder (default: course/ in the project)")
     parser.add_argument("--root", metavar="DIR", default=".",
                         help="the project folder holding mkdocs.yml, principles/ and docs/ (default: the current folder)")
+    parser.add_argument("--variant", metavar="NAME",
+                        help="the packs of a local variant: its values, slot texts and local modules (local/NAME/)")
     parser.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                         help="PDFs laid out at once (default: one per CPU)")
     parser.add_argument("--force", action="store_true",
@@ -92,10 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     """Build the packs; return the exit code."""
     args = parse_args(argv)
     root = Path(args.root)
-    out = Path(args.out) if args.out else root / "course"
+    out = Path(args.out) if args.out else root / "course" / args.variant if args.variant else root / "course"
     started = time.perf_counter()
     try:
-        course = Course.load(root)
+        course = Course.load(root, variant=args.variant)
         pages = course.modules.select(args.module)
         specs = pack_specs(pages, args.audience or AUDIENCES, args.format, whole_course=not args.module)
         plan = course.plan(specs, _open_cache(root), force=args.force)
@@ -103,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         if problems:
             raise ProblemsFound(problems)
         prepare_output(out)
-    except CourseError as error:
+    except (CourseError, UnknownVariant) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except ProblemsFound as error:

@@ -43,15 +43,18 @@ class Course:
         """Laying out the packs."""
 
     @classmethod
-    def load(cls, root: Path, version: Version | None = None) -> Course:
-        """Read mkdocs.yml, load and scan the site; raise ProblemsFound or CourseError."""
+    def load(cls, root: Path, version: Version | None = None, variant: str | None = None) -> Course:
+        """Read mkdocs.yml, load and scan the site (with a local variant's values, slots and pages when
+        ``variant`` names one); raise ProblemsFound, CourseError or UnknownVariant."""
         root = root.resolve()
         config = read_project_config(root)
-        site = Site.load(root, root / config.docs_dir, config=config)
+        site = Site.load(root, root / config.docs_dir, config=config, variant=variant)
         sources = site.read_sources()
         site.scan(sources)
-        version = version or source_version(root, [site.docs_dir, root / "principles"])
-        return cls(site, programme=config.site_name, version=version, extra=config.extra, sources=sources)
+        local = [root / site.variant.folder] if site.variant else []
+        version = version or source_version(root, [site.docs_dir, root / "principles", *local])
+        programme = f"{config.site_name}: {site.variant.organisation}" if site.variant else config.site_name
+        return cls(site, programme=programme, version=version, extra=config.extra, sources=sources)
 
     @classmethod
     def for_site(cls, site: Site, *, programme: str, extra: Mapping[str, Any],

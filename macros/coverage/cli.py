@@ -13,6 +13,7 @@ from pathlib import Path
 from ..diagnostics import ProblemsFound
 from ..files import write_text_atomic
 from ..site import Site
+from ..variant import UnknownVariant
 from .reports import REPORT_FORMATS
 
 
@@ -25,6 +26,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--root", metavar="DIR", default=".",
                         help="the project folder holding mkdocs.yml, principles/ and docs/ (default: the current folder)")
     parser.add_argument("--docs", metavar="DIR", help="the docs folder (default: ROOT/docs)")
+    parser.add_argument("--variant", metavar="NAME",
+                        help="check a local variant: docs/ with the pages and values of local/NAME/ (default: the "
+                             "generic handbook)")
+    parser.add_argument("--publish", action="store_true",
+                        help="with --variant: an empty required slot is an error, not a warning")
     return parser.parse_args(argv)
 
 
@@ -33,8 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     root = Path(args.root)
     try:
-        site = Site.load(root, Path(args.docs) if args.docs else None)
+        site = Site.load(root, Path(args.docs) if args.docs else None, variant=args.variant,
+                         publish=True if args.publish else None)
         coverage = site.scan(site.read_sources())
+    except UnknownVariant as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except ProblemsFound as error:
         print(error.report(), file=sys.stderr)
         return 2

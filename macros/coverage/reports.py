@@ -93,7 +93,7 @@ def principle_lines(coverage: Coverage) -> list[str]:
         taught = coverage.taught_in(p.id)
         guides = [level for level, sections in coverage.supervised_in(p.id).items() if sections]
         handbook = coverage.handbook_pages(p.id)
-        name = f"{p.id} (the theme)" if p.is_theme else p.id
+        name = f"{p.id} (the theme)" if p.is_theme else f"{p.id} (a local value)" if p.is_local else p.id
         modules = (f"module{'s' if len(focus) != 1 else ''} " + ", ".join(str(m.number) for m in focus)) if focus else "no module"
         lines.append(f"{name}: focus of {modules}; linked in {len(taught)} "
                      f"training section{'s' if len(taught) != 1 else ''}; supervision: {', '.join(guides) or 'none'}; "

@@ -112,7 +112,7 @@ def rule_diagnostics(coverage: Coverage, docs_prefix: str = "docs/") -> list[Dia
         if not section.principles and section.exempt is None:
             out.append(Diagnostic(section.path, section.line, None, "coverage.unlinked-section",
                                   f'section "{section.title}" is not linked to any principle'))
-        named = [i for i in section.principles if i != framework.theme.id]
+        named = [i for i in section.principles if i in framework.ids]  # the theme and local values run alongside
         if len(named) > settings.max_principles_per_section:
             out.append(Diagnostic(section.path, section.line, None, "coverage.chip-inflation",
                                   f'section "{section.title}" links {len(named)} principles; keep the one to '

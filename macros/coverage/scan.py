@@ -177,9 +177,11 @@ def _linked_principle(target: str, from_dir: str) -> str | None:
 
 
 def scan_page(src_uri: str, text: str, framework: Framework, settings: Settings, render_page: RenderPage, *,
-              docs_prefix: str = "docs/") -> tuple[PageScan, list[Diagnostic]]:
-    """Read one page's sections and links from its rendered HTML; return the scan and its diagnostics."""
-    path = docs_prefix + src_uri
+              docs_prefix: str = "docs/", path: str | None = None) -> tuple[PageScan, list[Diagnostic]]:
+    """Read one page's sections and links from its rendered HTML; return the scan and its diagnostics.
+
+    ``path`` names the page's source in messages (default: ``docs_prefix + src_uri``)."""
+    path = path or docs_prefix + src_uri
     diagnostics: list[Diagnostic] = []
     meta, body, meta_lines, offset = _front_matter(text, path, diagnostics)
     rendered = render_page(src_uri, body, offset)
@@ -308,13 +310,15 @@ def _front_matter(text: str, path: str, diagnostics: list[Diagnostic]) -> tuple[
 
 
 def scan_site(sources: Mapping[str, str], framework: Framework, settings: Settings, render_page: RenderPage, *,
-              docs_prefix: str = "docs/") -> Coverage:
-    """Scan every page (``src_uri -> Markdown``), apply every rule, and return the coverage."""
+              docs_prefix: str = "docs/", paths: Mapping[str, str] | None = None) -> Coverage:
+    """Scan every page (``src_uri -> Markdown``), apply every rule, and return the coverage.
+
+    ``paths`` names pages whose source is not under ``docs_prefix`` (a local variant's pages)."""
     pages: dict[str, PageScan] = {}
     diagnostics: list[Diagnostic] = []
     for src_uri in sorted(sources):
         page, found = scan_page(src_uri, sources[src_uri], framework, settings, render_page,
-                                docs_prefix=docs_prefix)
+                                docs_prefix=docs_prefix, path=(paths or {}).get(src_uri))
         pages[src_uri] = page
         diagnostics += found
     coverage = Coverage(framework, settings, pages, diagnostics)
