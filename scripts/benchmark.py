@@ -48,6 +48,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from markupsafe import escape  # noqa: E402
+
+from macros.framework import principle_of_page  # noqa: E402
 from macros.page_macros import PageMacros  # noqa: E402
 from macros.site import Site  # noqa: E402
 
@@ -228,8 +231,11 @@ def make_trees(pages: int, work: Path) -> tuple[Path, Path]:
         (project / "docs" / src_uri).write_text(content, encoding="utf-8")
     site.scan(site.read_sources())
     for src_uri, content in site.principle_pages().items():
+        # the glue gives a principle's page its escaped title (see macros/__init__.py); the baseline writes it
+        title = str(escape(site.framework.get(principle_of_page(src_uri)).label))
+        front = "---\n" + yaml.safe_dump({"title": title}, allow_unicode=True) + "---\n\n"
         (baseline / "docs" / src_uri).parent.mkdir(parents=True, exist_ok=True)
-        (baseline / "docs" / src_uri).write_text(content, encoding="utf-8")
+        (baseline / "docs" / src_uri).write_text(front + content, encoding="utf-8")
     return project, baseline
 
 
