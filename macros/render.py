@@ -271,10 +271,11 @@ def session_plan_table(module: Module, framework: Framework, from_src: str) -> s
     """A Markdown table: section (linked by anchor), minutes and principles, with a total."""
     lines = ["| Section | Minutes | Principles |", "| --- | ---: | --- |"]
     total = 0
-    for title, anchor, minutes, principles in ((r.title, r.anchor, r.minutes, r.principles)
-                                               for r in module.plan_rows(framework)):
+    for title, anchor, minutes, principles, kind in ((r.title, r.anchor, r.minutes, r.principles, r.kind)
+                                                     for r in module.plan_rows(framework)):
         total += minutes
-        names = ", ".join(link(p, from_src, label=p.label) for p in principles) or "Housekeeping"
+        names = ", ".join(link(p, from_src, label=p.label) for p in principles) or (
+            "Break" if kind == "break" else "Housekeeping")
         lines.append(f"| [{text(title)}](#{anchor}) | {minutes} | {names} |")
     lines.append(f"| **Total** | **{total}** | |")
     return "\n".join(lines)
@@ -294,6 +295,16 @@ def module_overview(module: Module, framework: Framework, from_src: str,
         items = "\n".join(f"- [{text(label)}]({rel(target, from_src)})" for label, target in downloads)
         parts.append(f"**Course pack downloads**\n\n{items}\n")
     parts.append("</div>")
+    preparation = []
+    if module.materials:
+        preparation.append("**What you need in the room**\n\n" + "\n".join(f"- {text(m)}" for m in module.materials))
+    if module.key_points:
+        preparation.append("**Key points**\n\n" + "\n".join(f"- {text(k)}" for k in module.key_points))
+    if preparation:
+        # a facilitator note: collapsed on the site, in the facilitator guide, left out of participant handouts
+        body = "\n\n".join(preparation)
+        parts.append('\n??? facilitator "For facilitators: before the session"\n'
+                     + "\n".join(("    " + line) if line else "" for line in body.splitlines()) + "\n")
     return "\n".join(parts)
 
 

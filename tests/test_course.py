@@ -129,8 +129,10 @@ def test_facilitator_notes_only_in_the_facilitator_pdf(module3_text, module3_not
         start = " ".join(note.split()[:10])
         assert start in guide, start
         assert start not in handout, start
-    assert guide.count("For facilitators") == len(module3_notes)
-    assert "For facilitators" not in handout
+    # every note in the page, plus the module overview's "For facilitators: before the session" (materials, key points)
+    assert guide.count("For facilitators") == len(module3_notes) + 1
+    assert "before the session" in guide and "What you need in the room" in guide
+    assert "For facilitators" not in handout and "What you need in the room" not in handout
 
 
 def test_both_pdfs_carry_the_activities_and_the_principles(module3_text, real_course):
