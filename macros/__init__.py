@@ -69,7 +69,7 @@ def site_for(config: Any):
 
 def _zensical_checks(site, config) -> None:
     """What the MkDocs hooks do before any page, done once per Zensical build: scan, check, fail loudly."""
-    from .course_settings import PublishSettings
+    from .course.settings import PublishSettings
     from .diagnostics import ProblemsFound
 
     coverage = site.scan(site.read_sources())
