@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from macros import report, site_for  # noqa: E402
+from macros import log, report, site_for  # noqa: E402
 
 
 _SERVE = "PRINCIPLES_MKDOCS_SERVE"
@@ -87,10 +87,7 @@ def _publish_course_packs(files: Files, config, site, sources) -> None:
     for item in made:
         files.append(File.generated(config, f"{settings.folder}/{item.spec.name}", content=item.data))
     site.downloads = downloads(made, settings.folder)
-    import logging
-
-    logging.getLogger("mkdocs.hooks.principles").info(
-        "Course packs: made %d, reused %d unchanged from the cache", len(made) - len(plan.reused), len(plan.reused))
+    log.info("Course packs: made %d, reused %d unchanged from the cache", len(made) - len(plan.reused), len(plan.reused))
 
 
 def _forget_engine() -> None:
