@@ -84,6 +84,8 @@ class Site:
     publish: bool = False
     """A publish build: an empty required slot is an error (a draft build only warns)."""
     _markdown: SiteMarkdown | None = field(default=None, repr=False)
+    markdown_memo: Path | None = None
+    """A folder where each page's HTML is kept between runs (``SiteMarkdown``); None: convert every time."""
 
     @classmethod
     def load(cls, root: Path, docs_dir: Path | None = None, config: ProjectConfig | None = None,
@@ -216,7 +218,7 @@ class Site:
         """The site's Markdown converter (the extensions in mkdocs.yml), made once per build."""
         if self._markdown is None:
             self._markdown = SiteMarkdown(self.config.data.get("markdown_extensions") if self.config.data else None,
-                                          self.config.filename)
+                                          self.config.filename, self.markdown_memo)
         return self._markdown
 
     def variables(self) -> dict[str, Any]:
@@ -241,7 +243,7 @@ class Site:
             text, found = render_leftovers(text, scan_macros, self.variables(), path=path, line_offset=line_offset,
                                            code="macros.template-syntax")
             diagnostics += found
-        return RenderedPage(self.markdown.convert(woven.finish(text)), diagnostics)
+        return RenderedPage(self.markdown.convert(woven.finish(text), src_uri), diagnostics)
 
     def scan(self, sources: Mapping[str, str]) -> Coverage:
         """Scan the pages for coverage, check the principle pages' stubs, and keep the result for this build."""

@@ -17,12 +17,15 @@ import docx
 import pytest
 import yaml
 from docx.oxml.ns import qn
+from markupsafe import escape
 from pypdf import PdfReader
 
 from conftest import MINIMAL_MKDOCS
 
+from macros.course.binder import BinderError, join, target_name
 from macros.course.course import Course
 from macros.course.jobs import prepare_output
+from macros.course.layout import programme_front
 from macros.course.pdf_writer import PdfError, render_pdf
 from macros.course.rendering import CHECKLIST, PROGRAMME_GUIDE, pack_specs
 from macros.course.settings import CourseError, PublishSettings
@@ -342,15 +345,159 @@ def test_reflective_checklist_has_one_page_per_principle(real_course):
     assert "prompts for conversation, never scores" in pages[0]
 
 
-def test_programme_guide_has_every_module_with_notes(real_course):
-    spec = next(s for s in pack_specs(real_course.modules.pages[:0]) if s.name == PROGRAMME_GUIDE)
-    html = real_course.packs.document(spec).html()
-    for page in real_course.modules.pages:
-        assert f"Module {page.number}: {page.module.title}" in html
-        assert f'id="m{page.number}-plan"' in html
-    assert html.count('class="facilitator-note"') >= 60
+def test_programme_front_lists_every_module_and_links_to_its_guide(real_course):
+    modules = [(page.module, page.slug) for page in real_course.modules.pages]
+    html = programme_front(modules, real_course.packs.context, target_name).html()
+    for module, tag in modules:
+        row = re.search(rf'<tr><td><span id="{tag}:pack-title" class="binder-target"></span>'
+                        rf'<a href="#{tag}:pack-title" class="internal">Module {module.number}: ([^<]*)</a></td>'
+                        rf'<td>([^<]*)</td></tr>', html)
+        assert row and row.group(1) == str(escape(module.title)), module.title
+        assert row.group(2).startswith(f"{module.duration} minutes")
     ids = re.findall(r'id="([^"]*)"', html)
-    assert len(ids) == len(set(ids)), "ids are unique across modules"
+    assert len(ids) == len(set(ids)), "every target is unique"
+    assert "print its facilitator guide: the same pages" in html
+
+
+# -- the whole-programme guide, joined from the module guides -----------------------------------------------
+GUIDES = ["test-facilitator-guide.pdf", "second-facilitator-guide.pdf"]
+
+
+def _joined(out: Path):
+    """The programme guide, its guides, and where each guide's pages start in it."""
+    import pikepdf
+
+    programme = pikepdf.open(out / PROGRAMME_GUIDE)
+    guides = [(out / name).read_bytes() for name in GUIDES]
+    front = len(programme.pages) - sum(len(PdfReader(io.BytesIO(g)).pages) for g in guides)
+    starts = [front]
+    for guide in guides[:-1]:
+        starts.append(starts[-1] + len(PdfReader(io.BytesIO(guide)).pages))
+    return programme, guides, starts
+
+
+def _link_targets(programme) -> list[tuple[int, str, int]]:
+    """(page index, destination name, target page index) of every link that names its destination."""
+    import pikepdf
+
+    index = {page.obj.objgen: i for i, page in enumerate(programme.pages)}
+    names = {str(k): v for k, v in pikepdf.NameTree(programme.Root.Names.Dests).items()}
+    found = []
+    for i, page in enumerate(programme.pages):
+        for annot in page.obj.get("/Annots", []):
+            if isinstance(annot.get("/Dest"), pikepdf.String):
+                name = str(annot.Dest)
+                assert name in names, f"page {i + 1}: the link to {name!r} goes nowhere"
+                found.append((i, name, index[names[name][0].objgen]))
+    return found
+
+
+def test_programme_guide_is_its_front_pages_then_each_module_guide_page_for_page(two_modules):
+    _, out, _ = two_modules
+    programme, guides, starts = _joined(out)
+    texts = [page.extract_text() for page in PdfReader(out / PROGRAMME_GUIDE).pages]
+    assert 2 <= starts[0] <= 6, "a cover, the contents, the principles and help come first"
+    assert "The training programme" in texts[0] and "Contents" in texts[1]
+    for guide, start in zip(guides, starts):
+        own = [page.extract_text() for page in PdfReader(io.BytesIO(guide)).pages]
+        assert texts[start:start + len(own)] == own
+    assert "SECRET-NOTE-ONE" in " ".join(texts) and "Module 2: Second module" in " ".join(texts)
+
+
+def test_programme_front_lists_the_modules_and_links_to_each_guide(two_modules):
+    _, out, _ = two_modules
+    programme, guides, starts = _joined(out)
+    front = words(" ".join(page.extract_text() for page in PdfReader(out / PROGRAMME_GUIDE).pages[:starts[0]]))
+    links = {name: target for _, name, target in _link_targets(programme)}
+    for tag, title, start in zip(("test", "second"), ("Test module", "Second module"), starts):
+        assert re.search(rf"Module \d: {title} 45 minutes\b", front), front
+        assert links[f"{tag}:pack-title"] == start, "the title links to the guide's cover"
+    assert "Contents" in front and "The modules" in front
+
+
+def test_each_guides_own_links_stay_in_that_guide(two_modules):
+    _, out, _ = two_modules
+    programme, guides, starts = _joined(out)
+    ends = starts[1:] + [len(programme.pages)]
+    inside = 0
+    for page, name, target in _link_targets(programme):
+        for start, end in zip(starts, ends):
+            if start <= page < end:
+                assert start <= target < end, f"a link on page {page + 1} leaves its guide for page {target + 1}"
+                inside += 1
+    assert inside >= 10, "each guide's contents links to its sections"
+
+
+def test_programme_guide_is_one_tagged_pdf_ua_1_document(two_modules):
+    import page as pdf_checker
+    import pikepdf
+
+    _, out, _ = two_modules
+    report = pdf_checker.validate_pdf(out / PROGRAMME_GUIDE, profile="ua1")
+    assert [(f.rule_id, f.message) for f in report.failures] == [] and report.is_compliant
+    programme, _, starts = _joined(out)
+    root = programme.Root.StructTreeRoot
+    document = root.K[0] if isinstance(root.K, pikepdf.Array) else root.K
+    assert document.S == "/Document"
+    parts = [kid for kid in document.K if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Part"]
+    assert len(parts) == 2 and all(part.P.objgen == document.objgen for part in parts)
+    tree = dict(pikepdf.NumberTree(root.ParentTree).items())
+    keys = [int(page.obj.StructParents) for page in programme.pages]
+    assert len(set(keys)) == len(keys) and all(key in tree for key in keys)
+    for page, key in zip(programme.pages, keys):
+        for element in tree[key]:
+            if isinstance(element, pikepdf.Dictionary) and "/Pg" in element:
+                assert element.Pg.objgen == page.obj.objgen, "marked content belongs to its own page"
+    assert int(root.ParentTreeNextKey) > max(tree)
+    assert programme.Root.Lang == "en"
+    assert str(programme.docinfo.Title).endswith("Facilitator guide: the whole programme")
+    with programme.open_outline() as outline:
+        assert [item.title for item in outline.root] == [
+            "The training programme", "Module 1: Test module", "Module 2: Second module"]
+
+
+def test_module_guides_pass_the_pdf_ua_1_checker(module3):
+    import page as pdf_checker
+
+    for audience in ("facilitator", "participant"):
+        report = pdf_checker.validate_pdf_bytes(module3[(audience, "pdf")], profile="ua1")
+        assert [(f.rule_id, f.message) for f in report.failures] == [] and report.is_compliant
+
+
+def test_a_programme_guide_is_never_joined_from_a_broken_or_untagged_guide(tmp_path):
+    import pikepdf
+
+    front = render_pdf('<html lang="en"><head><title>Front</title></head><body><h1>Front</h1></body></html>',
+                       base_dir=tmp_path, allowed_roots=[tmp_path]).data
+    with pytest.raises(BinderError, match=r"^the facilitator guide three is not a readable PDF"):
+        join(front, [("three", b"%PDF-1.7 cut short")])
+    untagged = io.BytesIO()
+    blank = pikepdf.new()
+    blank.add_blank_page()
+    blank.save(untagged)
+    with pytest.raises(BinderError, match=r"^the facilitator guide four is not a tagged PDF"):
+        join(front, [("four", untagged.getvalue())])
+
+
+def test_a_module_guide_that_fails_fails_the_programme_guide_and_keeps_its_last_copy(two_modules, monkeypatch):
+    site, out, run = two_modules
+    before = (out / PROGRAMME_GUIDE).read_bytes()
+    site.write("docs/training/second.md", (site.root / "docs/training/second.md").read_text()
+               .replace("Some words.", "Some EDITED words."))
+    real = render_pdf
+
+    def fails_for_the_second_guide(html, **kwargs):
+        if "Second module \u2013 Facilitator guide" in html:
+            raise PdfError("WeasyPrint reported an error: simulated")
+        return real(html, **kwargs)
+
+    monkeypatch.setattr("macros.course.pdf_writer.render_pdf", fails_for_the_second_guide)
+    code, _, stderr = run("--format", "pdf")
+    assert code == 1
+    assert "second-facilitator-guide.pdf: WeasyPrint reported an error: simulated" in stderr
+    assert (f"{PROGRAMME_GUIDE}: it is joined from second-facilitator-guide.pdf, which could not be made"
+            in stderr)
+    assert (out / PROGRAMME_GUIDE).read_bytes() == before
 
 
 # -- refusals and the CLI on tiny projects -----------------------------------------------------------------
@@ -880,6 +1027,25 @@ def test_cache_miss_after_editing_a_module_remakes_only_its_packs(two_modules):
     assert _made_and_reused(stdout) == (MODULE_2 + [PROGRAMME_GUIDE], MODULE_1 + [CHECKLIST])
     assert "Some EDITED words." in pdf_text((out / "second-participant-handout.pdf").read_bytes())
     assert re.search(r"^Made 5 of 10 files \(3 PDF, 2 DOCX\); reused 5 unchanged from the cache", stdout, re.M)
+
+
+def test_after_editing_a_module_only_its_pdfs_are_laid_out_and_the_programme_is_joined(two_modules, monkeypatch):
+    site, out, run = two_modules
+    site.write("docs/training/second.md", (site.root / "docs/training/second.md").read_text()
+               .replace("Some words.", "Some EDITED words."))
+    laid_out = []
+    real = render_pdf
+
+    def counted(html, **kwargs):
+        laid_out.append(re.search(r"<title>(.*?)</title>", html).group(1))
+        return real(html, **kwargs)
+
+    monkeypatch.setattr("macros.course.pdf_writer.render_pdf", counted)
+    code, stdout, stderr = run("--format", "pdf")
+    assert code == 0, stderr
+    assert laid_out == ["Module 2: Second module \u2013 Facilitator guide",
+                        "Module 2: Second module \u2013 Participant handout"], "the front pages came from the cache"
+    assert "Some EDITED words." in pdf_text((out / PROGRAMME_GUIDE).read_bytes())
 
 
 def test_cache_miss_after_editing_the_principles_yaml(two_modules):

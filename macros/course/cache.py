@@ -29,12 +29,12 @@ from typing import Any
 
 from ..files import write_bytes_atomic
 from .pdf_writer import ASSETS
-from .rendering import Made, PackSpec
+from .rendering import PROGRAMME_FRONT, FrontPages, Made, PackSpec
 
 #: Where the cache lives in the project (git ignores it).
 CACHE_FOLDER = ".cache/course-packs"
 #: The libraries whose version changes the files.
-LIBRARIES = ("weasyprint", "pydyf", "python-docx", "markdown", "pymdown-extensions", "fonttools")
+LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "python-docx", "markdown", "pymdown-extensions", "fonttools")
 #: Entries kept per pack (older ones go when a new one is written).
 KEEP_PER_PACK = 2
 ENGINE = Path(__file__).resolve().parent.parent
@@ -179,6 +179,22 @@ class PackCache:
                 old.unlink()
 
 
+class CachedFrontPages(FrontPages):
+    """The programme guide's front pages in the pack cache, keyed by the run's common key and their HTML."""
+
+    def __init__(self, cache: PackCache, keys: PackKeys, *, read: bool = True):
+        self.cache, self.keys, self.read = cache, keys, read
+
+    def _key(self, html: str) -> str:
+        return _digest(self.keys.common, PROGRAMME_FRONT.name, html)
+
+    def get(self, html: str) -> Made | None:
+        return self.cache.get(PROGRAMME_FRONT, self._key(html)) if self.read else None
+
+    def put(self, html: str, made: Made) -> None:
+        self.cache.put(self._key(html), made)
+
+
 def pages_of(spec: PackSpec, module_pages: Iterable) -> list:
     """The module pages a pack is made from: its own, every one (the programme guide), or none."""
     if spec.kind == "module":
@@ -188,5 +204,5 @@ def pages_of(spec: PackSpec, module_pages: Iterable) -> list:
     return []
 
 
-__all__ = ["CACHE_FOLDER", "CorruptEntry", "KeyInputs", "PackCache", "PackKeys", "code_version", "folder_digest",
+__all__ = ["CACHE_FOLDER", "CachedFrontPages", "CorruptEntry", "KeyInputs", "PackCache", "PackKeys", "code_version", "folder_digest",
            "pages_of"]

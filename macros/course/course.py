@@ -17,13 +17,17 @@ from typing import Any
 from ..diagnostics import Diagnostic, ProblemsFound
 from ..project import read_project_config
 from ..site import Site
-from .cache import KeyInputs, PackCache, PackKeys, pages_of
+from .cache import CachedFrontPages, KeyInputs, PackCache, PackKeys, pages_of
 from .jobs import make_files
 from .layout import PackContext
 from .modules import ModuleFinder, ModulePage
 from .rendering import Made, PackRenderer, PackSpec, pack_specs
 from .settings import CourseError
 from .version import Version, source_version
+
+
+#: Where the course CLI keeps each page's HTML between runs (git ignores .cache/).
+MARKDOWN_MEMO = ".cache/markdown"
 
 
 class Course:
@@ -49,6 +53,7 @@ class Course:
         root = root.resolve()
         config = read_project_config(root)
         site = Site.load(root, root / config.docs_dir, config=config, variant=variant)
+        site.markdown_memo = root / MARKDOWN_MEMO
         sources = site.read_sources()
         site.scan(sources)
         local = [root / site.variant.folder] if site.variant else []
@@ -82,6 +87,8 @@ class Course:
             version_date=self.version.date, titles={s: p.title for s, p in self.site.coverage.pages.items()},
             docs_dir=self.site.docs_dir, principles_dir=self.site.root / "principles"), self.packs.source)
         key_of = {s.name: keys.key(s, pages_of(s, self.modules.pages)) for s in specs}
+        if cache is not None:
+            self.packs.fronts = CachedFrontPages(cache, keys, read=not force)
         reused: dict[str, Made] = {}
         if cache is not None and not force:
             for spec in specs:
@@ -89,7 +96,8 @@ class Course:
                 if hit is not None:
                     reused[spec.name] = hit
         to_make = [s for s in specs if s.name not in reused]
-        rendered = {p.src_uri: p for s in to_make for p in pages_of(s, self.modules.pages)}
+        # only module packs lay out pages: the programme guide is joined from the module guides
+        rendered = {p.src_uri: p for s in to_make if s.kind == "module" for p in pages_of(s, self.modules.pages)}
         return Plan(list(specs), key_of, reused, cache, sorted(rendered.values(), key=lambda p: (p.number, p.src_uri)))
 
     def publishable(self, *, jobs: int | None = None, cache: PackCache | None = None) -> tuple[list[Made], Plan]:
@@ -142,4 +150,4 @@ def downloads(made: Sequence[Made], folder: str) -> dict[str, list[tuple[str, st
     return out
 
 
-__all__ = ["Course", "Plan", "downloads"]
+__all__ = ["MARKDOWN_MEMO", "Course", "Plan", "downloads"]

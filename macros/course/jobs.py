@@ -140,32 +140,34 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
                                initargs=(os.getpid(),))
 
 
-def make_files(specs: Sequence[PackSpec], task: Callable[[PackSpec], Task], *, jobs: int | None = None,
+def make_files(specs: Sequence[PackSpec], task: Callable[..., Task], *, jobs: int | None = None,
                reused: Mapping[str, Made] | None = None,
                store: Callable[[Made], None] | None = None) -> Iterator[tuple[PackSpec, Made | PackError]]:
     """Make every file, yielding (spec, the file or why it could not be made) in the order of ``specs``.
 
     A file in ``reused`` (found in the cache) is yielded as it is. The others are made: PDFs in
-    ``jobs`` worker processes (default: one per CPU), the longest first, while this process makes
-    the DOCX files; ``task`` lays out one pack (it may raise PackError). Once every file has been
-    yielded, each one made is handed to ``store`` (the cache), so that storing never delays a file.
+    ``jobs`` worker processes (default: one per CPU) while this process makes the DOCX files;
+    ``task(spec)`` lays out one pack (it may raise PackError). The programme guide is joined from
+    packs made before it, so it is made here, in order, once they are: ``task(spec, made)`` gets
+    every file made or reused so far, by name. Once every file has been yielded, each one made is
+    handed to ``store`` (the cache), so that storing never delays a file.
     """
     reused = reused or {}
     started: dict[str, Future | Made | PackError] = dict(reused)
-    pdfs = [s for s in specs if s.format == "pdf" and s.name not in started]
+    pdfs = [s for s in specs if s.format == "pdf" and s.name not in started and s.kind != "programme"]
     workers = min(jobs or os.cpu_count() or 1, len(pdfs))
     pool = worker_pool(workers) if workers > 1 and len(pdfs) >= POOL_FROM_PDFS else None
     made: list[Made] = []
+    done: dict[str, Made] = {}
     try:
         if pool is not None:
-            # the whole-programme guide is the longest: start it first so that no worker ends with it alone
-            for spec in sorted(pdfs, key=lambda s: s.kind != "programme"):
+            for spec in pdfs:
                 try:
                     started[spec.name] = pool.submit(make_file, task(spec))
                 except PackError as error:
                     started[spec.name] = error
             for spec in specs:  # the DOCX files, made here while the workers lay out the PDFs
-                if spec.name not in started:
+                if spec.name not in started and spec.kind != "programme":
                     try:
                         started[spec.name] = make_file(task(spec))
                     except PackError as error:
@@ -177,12 +179,16 @@ def make_files(specs: Sequence[PackSpec], task: Callable[[PackSpec], Task], *, j
                     raise job
                 if isinstance(job, Future):
                     result: Made | PackError = job.result()
+                elif isinstance(job, Made):
+                    result = job
                 else:
-                    result = job if isinstance(job, Made) else make_file(task(spec))
+                    result = make_file(task(spec, done) if spec.kind == "programme" else task(spec))
             except PackError as error:
                 result = error
-            if isinstance(result, Made) and spec.name not in reused:
-                made.append(result)
+            if isinstance(result, Made):
+                done[spec.name] = result
+                if spec.name not in reused:
+                    made.append(result)
             yield spec, result
     finally:
         if pool is not None:

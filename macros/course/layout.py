@@ -7,7 +7,7 @@ in both. Text from YAML goes into the tree as text nodes and is escaped when ser
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -233,15 +233,20 @@ def module_pack(module: Module, content: Element, audience: str, links: Sequence
         body_class=f"pack pack--{audience}", subject=f"{kind} for {title}, {ctx.programme}", author=ctx.programme)
 
 
-def programme_guide(modules: Sequence[tuple[Module, Element, Sequence[str]]], ctx: PackContext) -> PrintDocument:
-    """One facilitator guide for the whole programme: every module, with its notes, in order.
+def programme_front(modules: Sequence[tuple[Module, str]], ctx: PackContext,
+                    target: Callable[[str, str], str]) -> PrintDocument:
+    """The front pages of the whole-programme guide: cover, the modules, about, the principles and help.
 
-    Each module's content must already have its ids prefixed (``m3-`` ...), its session plan is
-    given the id ``<prefix>plan``.
+    The guide itself is these pages followed by every module's facilitator guide, page for page
+    (``binder``). ``modules`` gives each module with its tag in the joined guide;
+    ``target(tag, name)`` names a place in a module's guide. Each module's title links to its
+    guide through an empty target of that name, which the join points at the guide's cover.
+    Nothing here depends on how many pages a guide has, so editing a module's sessions leaves
+    these pages as they were (and the last ones laid out are reused).
     """
     fw = ctx.framework
     kind = "Facilitator guide: the whole programme"
-    total = sum(m.duration for m, _, _ in modules)
+    total = sum(m.duration for m, _ in modules)
     cover = E("section",
               E("p", ctx.programme, class_="cover__programme"),
               E("p", "Facilitator guide", class_="cover__kind running-kind"),
@@ -253,45 +258,48 @@ def programme_guide(modules: Sequence[tuple[Module, Element, Sequence[str]]], ct
                 class_="cover__facts"),
               help_pointer(),
               class_="cover")
-    entries: list[tuple[str, str, Sequence[tuple[str, str]]]] = [("The principles", "pack-principles", ())]
-    parts = []
-    for module, content, links in modules:
-        prefix = f"m{module.number}-"
-        intro, sections = _split_intro(content)
-        subs = [("Session plan", f"{prefix}plan")]
-        block = E("section", class_="module page")
-        principles = _module_principles(module, links, fw)
-        block.append(
-            E("h1", module_title(module), id=f"{prefix}title", class_="module__title running-title"),
-            E("dl", E("dt", "Length"), E("dd", render.length_text(module.duration)),
-              E("dt", "Principles"), E("dd", principle_list(principles)), class_="module__facts"),
-            E("h2", "Session plan", id=f"{prefix}plan"),
-            E("p", "By the end of this module you will be able to:"),
-            E("ul", *[E("li", o) for o in module.objectives], class_="objectives"),
-            *pack_session_plan(module, fw).children)
-        if _has_words(intro):
-            block.append(E("h2", "About this module", id=f"{prefix}intro"), *intro)
-            subs.append(("About this module", f"{prefix}intro"))
-        block.append(*sections)
-        subs += _sections_of(sections)
-        entries.append((module_title(module), f"{prefix}title", subs))
-        parts.append(block)
+    entries: list[tuple[str, str, Sequence[tuple[str, str]]]] = [("The modules", "pack-modules", ()),
+                                                                ("How this guide is put together", "pack-about", ()),
+                                                                ("The principles", "pack-principles", ())]
     help_block = help_section(ctx)
     if help_block is not None:
         entries.append(("Getting help now", "help", ()))
-    entries.append(("About this pack", "pack-about", ()))
-    body = [cover, contents(entries),
+    rows = [E("tr",
+              E("td", E("span", id=target(tag, "pack-title"), class_="binder-target"),
+                E("a", module_title(module), href=f"#{target(tag, 'pack-title')}", class_="internal")),
+              E("td", render.length_text(module.duration)))
+            for module, tag in modules]
+    body = [cover,
+            contents(entries),
+            E("section", E("h2", "The modules", id="pack-modules"),
+              E("p", "After these opening pages come the facilitator guides of every module, in order, each exactly "
+                     "as it prints on its own: its cover, its contents with page numbers, the session plan, the "
+                     "principles in the module, and the sessions with their facilitator notes. The numbers at the "
+                     "foot of a module's pages are that guide's own, so page 1 is its cover."),
+              E("p", "To print one module on its own, print its facilitator guide: the same pages."),
+              E("table",
+                E("caption", "The modules, in the order they follow"),
+                E("thead", E("tr", E("th", "Module"), E("th", "Length"))),
+                E("tbody", *rows),
+                class_="programme-modules"),
+              class_="modules"),
+            E("section", E("h2", "How this guide is put together", id="pack-about"),
+              E("p", "This guide is made from the same Markdown pages and principles as the online handbook. "
+                     "It holds every module's facilitator guide with its facilitator notes, so a module printed "
+                     "from here is the same, page for page, as the same module printed from its own file."),
+              E("p", E("strong", "Version: "), ctx.version, class_="about__version"),
+              E("p", E("strong", "Source of the principles. "), fw.citation, " ",
+                E("a", f"doi:{fw.doi}", href=fw.doi_url, class_="external")),
+              E("p", fw.attribution, " Licence: ", E("a", fw.licence, href=fw.licence_url, class_="external"), "."),
+              class_="about"),
             E("section", E("h2", "The principles", id="pack-principles"),
               E("p", fw.preamble, class_="principles-preamble"),
               *[pack_principle_card(p, fw) for p in fw.principles],
               E("p", E("strong", f"Across all five: {fw.cross_cutting_title}. "), fw.cross_cutting_summary,
                 class_="principles-cross-cutting"),
-              class_="cards page"),
-            *parts]
+              class_="cards page")]
     if help_block is not None:
         body.append(help_block)
-    body.append(about_section(ctx, "This guide is made from the same Markdown pages and principles as the online "
-                                   "handbook, with every module's facilitator notes."))
     return PrintDocument(title=f"{ctx.programme} \u2013 {kind}", body=E("fragment", *body), kind=kind,
                          header=f"{ctx.programme} \u2013 {kind}", body_class="pack pack--facilitator pack--programme",
                          subject=kind, author=ctx.programme)
@@ -348,5 +356,5 @@ def reflective_checklist(ctx: PackContext, write_lines: int = 9) -> PrintDocumen
 
 __all__ = [
     "AUDIENCE_LABELS", "PackContext", "PrintDocument", "module_pack", "module_title",
-    "pack_principle_card", "pack_session_plan", "programme_guide", "reflective_checklist",
+    "pack_principle_card", "pack_session_plan", "programme_front", "reflective_checklist",
 ]

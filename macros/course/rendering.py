@@ -21,9 +21,9 @@ from ..coverage import PageScan, split_front_matter
 from ..diagnostics import Diagnostic
 from ..framework import PRINCIPLES_FOLDER, principle_of_page
 from ..page_macros import PageMacros
-from .layout import AUDIENCE_LABELS, PackContext, PrintDocument, module_pack, programme_guide, reflective_checklist
+from .layout import AUDIENCE_LABELS, PackContext, PrintDocument, module_pack, programme_front, reflective_checklist
 from .modules import ModulePage
-from .settings import AUDIENCES, PACK_FORMAT_LABELS, PACK_FORMATS
+from .settings import AUDIENCES, PACK_FORMAT_LABELS, PACK_FORMATS, PackError
 from .transforms import (add_writing_space, facilitator_notes, mark_links, open_out, prefix_ids, remove,
                          resolve_links, show_external_urls)
 from .tree import Element, render_markdown
@@ -57,6 +57,21 @@ class Made:
     warnings: tuple[str, ...] = ()
 
 
+#: The front pages of the programme guide, kept in the cache by the HTML they are laid out from.
+PROGRAMME_FRONT = PackSpec("programme-facilitator-guide-front.pdf", "Front pages of the programme guide",
+                           "front", "pdf", "facilitator")
+
+
+class FrontPages:
+    """Where laid-out front pages are kept between runs: ``get``/``put`` by the HTML laid out."""
+
+    def get(self, html: str) -> Made | None:
+        return None
+
+    def put(self, html: str, made: Made) -> None:
+        pass
+
+
 @dataclass(frozen=True)
 class Task:
     """Everything a writer needs to make one file (sent to a worker process for PDFs)."""
@@ -66,10 +81,23 @@ class Task:
     docs_dir: Path
     allowed_roots: tuple[Path, ...]
     created: datetime | None
+    guides: tuple[tuple[str, bytes], ...] = ()
+    """For the programme guide: each module's facilitator guide (tag, PDF), joined after the front pages."""
+    front: Made | None = None
+    """For the programme guide: its front pages (``document``), laid out."""
 
 
 def make_file(task: Task) -> Made:
     """Make one file's bytes (runs in a worker process for PDFs)."""
+    if task.spec.kind == "programme":
+        from .binder import join, page_count
+
+        front = task.front
+        if front is None:  # a bug in the caller: PackRenderer.task lays the front pages out
+            raise ValueError("the programme guide's task has no front pages")
+        data = join(front.data, task.guides)
+        pages = (front.pages or page_count(front.data)) + sum(page_count(guide) for _, guide in task.guides)
+        return Made(task.spec, data, pages, front.warnings)
     if task.spec.format == "pdf":
         from .pdf_writer import render_pdf
 
@@ -120,6 +148,8 @@ class PackRenderer:
         self.extra = dict(extra)
         self.sources = dict(sources) if sources is not None else None
         self._pages: dict[str, tuple[Element, list[Diagnostic]]] = {}
+        self.fronts = FrontPages()
+        """The programme guide's front pages made before (the cache sets this)."""
 
     # -- rendering pages -------------------------------------------------------------------------------------
     def source(self, src_uri: str) -> str:
@@ -227,10 +257,7 @@ class PackRenderer:
             doc = module_pack(page.module, content, spec.audience, self._links(page), self.context)
             return self._finish(doc, self._anchors([page], lambda p: "pack-title"))
         if spec.kind == "programme":
-            pages = [p for p in self.module_pages if p.module is not None]
-            modules = [(p.module, self._content(p, "facilitator"), self._links(p)) for p in pages]
-            doc = programme_guide(modules, self.context)
-            return self._finish(doc, self._anchors(pages, lambda p: f"m{p.number}-title"))
+            raise ValueError("the programme guide is joined from the module guides: use task(spec, made)")
         if spec.kind == "checklist":
             return self._finish(reflective_checklist(self.context), self._anchors([], lambda p: ""))
         raise ValueError(f"unknown pack kind {spec.kind!r}")  # a bug in our code
@@ -240,14 +267,46 @@ class PackRenderer:
         """The only folders a PDF may read from (besides the shipped assets): the docs."""
         return (self.site.docs_dir,)
 
-    def task(self, spec: PackSpec) -> Task:
-        """Lay out one pack and bundle it with what its writer needs."""
+    def task(self, spec: PackSpec, made: Mapping[str, Made] | None = None) -> Task:
+        """Lay out one pack and bundle it with what its writer needs.
+
+        The programme guide is the one pack made from other packs: ``made`` must hold every
+        module's facilitator guide (PDF), which it follows, page for page, after its front pages.
+        """
+        if spec.kind == "programme":
+            return self._programme_task(spec, made or {})
         return Task(spec, self.document(spec), self.site.docs_dir, self.allowed_roots, self.created)
 
-    def make(self, spec: PackSpec) -> Made:
+    def guide_names(self) -> list[str]:
+        """The module facilitator guides (PDF) the programme guide is joined from, in order."""
+        return [pack_name(p, "facilitator", "pdf") for p in self.module_pages if p.module is not None]
+
+    def _programme_task(self, spec: PackSpec, made: Mapping[str, Made]) -> Task:
+        """The front pages, laid out here (or found in ``fronts``), and the module guides to join after them."""
+        from .binder import target_name
+        from .pdf_writer import render_pdf
+
+        modules, guides = [], []
+        for page in (p for p in self.module_pages if p.module is not None):
+            name = pack_name(page, "facilitator", "pdf")
+            guide = made.get(name)
+            if guide is None:
+                raise PackError(f"it is joined from {name}, which could not be made")
+            modules.append((page.module, page.slug))
+            guides.append((page.slug, guide.data))
+        document = self._finish(programme_front(modules, self.context, target_name), self._anchors([], str))
+        html = document.html()
+        front = self.fronts.get(html)
+        if front is None:
+            pdf = render_pdf(html, base_dir=self.site.docs_dir, allowed_roots=self.allowed_roots)
+            front = Made(PROGRAMME_FRONT, pdf.data, pdf.pages, pdf.warnings)
+            self.fronts.put(html, front)
+        return Task(spec, document, self.site.docs_dir, self.allowed_roots, self.created, tuple(guides), front)
+
+    def make(self, spec: PackSpec, made: Mapping[str, Made] | None = None) -> Made:
         """Make one file in this process."""
-        return make_file(self.task(spec))
+        return make_file(self.task(spec, made))
 
 
-__all__ = ["CHECKLIST", "PROGRAMME_GUIDE", "Made", "PackRenderer", "PackSpec", "Task", "make_file", "pack_name",
+__all__ = ["CHECKLIST", "FrontPages", "PROGRAMME_FRONT", "PROGRAMME_GUIDE", "Made", "PackRenderer", "PackSpec", "Task", "make_file", "pack_name",
            "pack_specs"]
