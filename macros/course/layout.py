@@ -259,11 +259,11 @@ def programme_front(modules: Sequence[tuple[Module, str]], ctx: PackContext,
               help_pointer(),
               class_="cover")
     entries: list[tuple[str, str, Sequence[tuple[str, str]]]] = [("The modules", "pack-modules", ()),
-                                                                ("How this guide is put together", "pack-about", ()),
                                                                 ("The principles", "pack-principles", ())]
     help_block = help_section(ctx)
     if help_block is not None:
         entries.append(("Getting help now", "help", ()))
+    entries.append(("About this pack", "pack-about", ()))
     rows = [E("tr",
               E("td", E("span", id=target(tag, "pack-title"), class_="binder-target"),
                 E("a", module_title(module), href=f"#{target(tag, 'pack-title')}", class_="internal")),
@@ -283,15 +283,6 @@ def programme_front(modules: Sequence[tuple[Module, str]], ctx: PackContext,
                 E("tbody", *rows),
                 class_="programme-modules"),
               class_="modules"),
-            E("section", E("h2", "How this guide is put together", id="pack-about"),
-              E("p", "This guide is made from the same Markdown pages and principles as the online handbook. "
-                     "It holds every module's facilitator guide with its facilitator notes, so a module printed "
-                     "from here is the same, page for page, as the same module printed from its own file."),
-              E("p", E("strong", "Version: "), ctx.version, class_="about__version"),
-              E("p", E("strong", "Source of the principles. "), fw.citation, " ",
-                E("a", f"doi:{fw.doi}", href=fw.doi_url, class_="external")),
-              E("p", fw.attribution, " Licence: ", E("a", fw.licence, href=fw.licence_url, class_="external"), "."),
-              class_="about"),
             E("section", E("h2", "The principles", id="pack-principles"),
               E("p", fw.preamble, class_="principles-preamble"),
               *[pack_principle_card(p, fw) for p in fw.principles],
@@ -300,6 +291,10 @@ def programme_front(modules: Sequence[tuple[Module, str]], ctx: PackContext,
               class_="cards page")]
     if help_block is not None:
         body.append(help_block)
+    body.append(about_section(ctx, "This guide is made from the same Markdown pages and principles as the online "
+                                   "handbook. It holds every module's facilitator guide with its facilitator notes, "
+                                   "so a module printed from here is the same, page for page, as the same module "
+                                   "printed from its own file."))
     return PrintDocument(title=f"{ctx.programme} \u2013 {kind}", body=E("fragment", *body), kind=kind,
                          header=f"{ctx.programme} \u2013 {kind}", body_class="pack pack--facilitator pack--programme",
                          subject=kind, author=ctx.programme)
