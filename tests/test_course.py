@@ -456,6 +456,14 @@ def test_programme_guide_is_one_tagged_pdf_ua_1_document(two_modules):
             "The training programme", "Module 1: Test module", "Module 2: Second module"]
 
 
+def test_the_same_guides_join_into_the_same_programme_guide(two_modules):
+    _, out, run = two_modules
+    before = (out / PROGRAMME_GUIDE).read_bytes()
+    code, stdout, stderr = run("--force", "--format", "pdf", "--audience", "facilitator")
+    assert code == 0, stderr
+    assert "wrote" in stdout and (out / PROGRAMME_GUIDE).read_bytes() == before
+
+
 def test_module_guides_pass_the_pdf_ua_1_checker(module3):
     import page as pdf_checker
 

@@ -2,8 +2,8 @@
 
 Laying out a PDF is the slow step of making packs. A programme guide laid out as one document
 would be laid out again, whole, whenever any module changed. So the programme guide is joined
-from files that are made anyway: a short front part (cover, contents, the principles, help, about)
-laid out for it, and each module's facilitator guide as it is, page for page. Editing one module
+from files that are made anyway: a short front part (cover, contents, the modules, the principles,
+help, about) laid out for it, and each module's facilitator guide as it is, page for page. Editing one module
 then costs that module's files, the front part and the join.
 
 Joining keeps the result a tagged PDF/UA-1 document:
@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import io
 import warnings
-from decimal import Decimal
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .settings import PackError
 
@@ -183,7 +183,8 @@ def join(front: bytes, guides: Sequence[tuple[str, bytes]]) -> bytes:
         own_dests = _name_tree(pdf)
         own_roles = pdf.Root.StructTreeRoot.get("/RoleMap")
         own_bookmarks = _bookmarks(pdf)
-        del element["/P"]  # so that copying it does not copy the guide's structure tree root
+        if "/P" in element:
+            del element["/P"]  # so that copying it does not copy the guide's structure tree root
         element.S = Name.Part
         first_page = len(out.pages)
         with warnings.catch_warnings():  # pikepdf warns that named destinations are not copied: they are, below
@@ -202,7 +203,7 @@ def join(front: bytes, guides: Sequence[tuple[str, bytes]]) -> bytes:
             for key, value in own_roles.items():
                 role_map[key] = value
         bookmarks += [_shifted(item, first_page) for item in own_bookmarks]
-        next_key = last + 1
+        next_key = max(next_key, last + 1)
     tree = pikepdf.NumberTree.new(out)
     for key in sorted(parents):
         tree[key] = parents[key]
