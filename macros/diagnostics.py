@@ -12,6 +12,7 @@ from dataclasses import dataclass
 #: Every diagnostic code, with what it means. Sorted by code.
 CODES: dict[str, str] = {
     "config.invalid": "mkdocs.yml cannot be read as YAML, or is not a mapping of settings.",
+    "course.duplicate-file-name": "Two module pages in different folders share a file name, which names their packs.",
     "course.duplicate-module": "Two training pages give the same module number, so packs would clash.",
     "course.template-error": "A module page uses Jinja beyond our macros that the course packs cannot render.",
     "coverage.chip-inflation": "A section that links more principles than it can really work with (a warning).",

@@ -655,6 +655,17 @@ def test_two_pages_with_the_same_module_number_are_refused(make_site, capsys, tm
             "[course.duplicate-module]") in stderr.splitlines()
 
 
+def test_two_module_pages_with_the_same_file_name_are_refused(make_site, capsys, tmp_path):
+    second = module_page().replace("module: 1", "module: 2")
+    site = make_site({"docs/training/a/intro.md": module_page(), "docs/training/b/intro.md": second})
+    code, _, stderr = run_cli(capsys, "--root", str(site.root), "--out", str(tmp_path / "x"))
+    assert code == 1
+    assert ("docs/training/a/intro.md:1: the module page intro.md is also the name of docs/training/b/intro.md, "
+            "and the course packs are named after it; rename one of them [course.duplicate-file-name]"
+            ) in stderr.splitlines()
+    assert not (tmp_path / "x").exists() or not any((tmp_path / "x").iterdir())
+
+
 def test_unknown_module_id_is_a_one_line_usage_error(make_site, capsys, tmp_path):
     site = make_site({"docs/training/test.md": module_page()})
     code, stdout, stderr = run_cli(capsys, "--root", str(site.root), "--module", "7", "--out", str(tmp_path / "x"))

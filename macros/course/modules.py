@@ -61,11 +61,13 @@ class ModuleFinder:
         return sorted(chosen, key=lambda p: (p.number, p.src_uri))
 
     def problems(self, pages: Sequence[ModulePage]) -> set[Diagnostic]:
-        """What the scan says stops these modules: their own errors, an incomplete front matter, a shared number."""
+        """What stops these modules: their own errors, an incomplete front matter, a shared number or file name."""
         found: set[Diagnostic] = set()
         by_number: dict[int, list[ModulePage]] = {}
+        by_slug: dict[str, list[ModulePage]] = {}
         for page in self.pages:
             by_number.setdefault(page.number, []).append(page)
+            by_slug.setdefault(page.slug, []).append(page)
         for page in pages:
             found.update(d for d in self.coverage.errors if d.path == page.path)
             if page.module is None and not any(d.path == page.path for d in found):
@@ -78,6 +80,12 @@ class ModuleFinder:
                 found.add(Diagnostic(page.path, 1, None, "course.duplicate-module",
                                      f"module {page.number} is also declared in {others}; give each module its "
                                      f"own number"))
+            namesakes = by_slug[page.slug]
+            if len(namesakes) > 1:  # their packs would be written over each other, and their places in the binder
+                others = ", ".join(p.path for p in namesakes if p.src_uri != page.src_uri)
+                found.add(Diagnostic(page.path, 1, None, "course.duplicate-file-name",
+                                     f"the module page {page.slug}.md is also the name of {others}, and the course "
+                                     f"packs are named after it; rename one of them"))
         return found
 
 
