@@ -1276,6 +1276,22 @@ def test_pdf_header_cells_have_a_scope_and_links_print(module3, audience):
     assert links and all(int(link["/F"]) & 4 for link in links), "every link annotation has the Print flag"
 
 
+@pytest.mark.parametrize("audience", ["facilitator", "participant"])
+def test_pdf_links_are_described_by_their_words_not_their_targets(module3, audience):
+    import pikepdf
+
+    described = {}
+    for page in pikepdf.open(io.BytesIO(module3[(audience, "pdf")])).pages:
+        for annot in page.obj.get("/Annots", []):
+            target = str(annot.get("/Dest", "")) or str(annot.get("/A", {}).get("/URI", ""))
+            described.setdefault(target, set()).add(str(annot.get("/Contents", "")))
+    assert described["pack-plan"] == {"Session plan"}
+    assert described["help"] == {"Getting help now"}
+    assert described["principle-mutuality"] and all("Mutuality and reciprocity" in text
+                                                     for text in described["principle-mutuality"])
+    assert all(target not in texts and "" not in texts for target, texts in described.items()), described
+
+
 def test_pdf_your_notes_boxes_stay_with_their_activity(module3):
     reader = PdfReader(io.BytesIO(module3[("participant", "pdf")]))
     header = "Module 3: Mutuality and reciprocity Participant handout"

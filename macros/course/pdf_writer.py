@@ -76,13 +76,30 @@ def _local_fetcher(roots: Sequence[Path]):
     return LocalFilesOnly()
 
 
+def _link_text(box) -> str:
+    """The words of the link a box belongs to (all of them, when the link runs over two lines)."""
+    element = getattr(box, "element", None)
+    if element is not None and hasattr(element, "itertext"):
+        return " ".join("".join(element.itertext()).split())
+    return ""
+
+
 def _finish_structure(document, pdf) -> None:
-    """Finishing touches WeasyPrint leaves out: header cells name their scope, links are printable.
+    """Finishing touches WeasyPrint leaves out: header cells name their scope, links are printable and named.
 
     Every ``TH`` structure element gets ``/Scope /Column`` (the packs' tables only have header
     cells in their header row), and every link annotation the Print flag (``/F 4``), as PDF/UA
-    and PDF/A expect.
+    and PDF/A expect. A link's description (``/Contents``, which assistive technology may read
+    out) is its words, not the name of its target (``pack-plan``) that WeasyPrint puts there.
     """
+    import pydyf
+
+    for page in document.pages:
+        for _, target, _, box in page.links:
+            annotation = getattr(box, "link_annotation", None)
+            text = _link_text(box)
+            if annotation is not None and text:
+                annotation["Contents"] = pydyf.String(text)
     for item in pdf.objects:
         if not isinstance(item, dict):
             continue
