@@ -11,7 +11,6 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,10 @@ import markdown
 
 from .diagnostics import Diagnostic, ProblemsFound
 from .files import write_bytes_atomic
+from .libraries import library_versions
 
+#: The libraries that turn Markdown into HTML (their versions key the memo).
+MARKDOWN_LIBRARIES = ("markdown", "pymdown-extensions")
 #: MkDocs always loads these before the ones named in mkdocs.yml.
 MKDOCS_BUILTIN_EXTENSIONS: tuple[str, ...] = ("toc", "tables", "fenced_code")
 #: What a project without ``markdown_extensions`` in mkdocs.yml gets (and what tests use).
@@ -62,7 +64,9 @@ class SiteMarkdown:
         self._configs, self._source = configs, source
         self._md: markdown.Markdown | None = None
         self._memo = Path(memo) if memo is not None and _plain(configs) else None
-        self._settings = json.dumps([names, configs, _versions()], sort_keys=True) if self._memo else ""
+        self._settings = ""
+        if self._memo is not None:
+            self._settings = json.dumps([names, configs, library_versions(MARKDOWN_LIBRARIES)], sort_keys=True)
         if self._memo is None:
             self._converter()  # report unusable settings now (with a memo: at the first page not in it)
 
@@ -110,13 +114,3 @@ def _plain(value: Any) -> bool:
     if isinstance(value, Mapping):
         return all(isinstance(k, str) and _plain(v) for k, v in value.items())
     return False
-
-
-def _versions() -> list[str]:
-    out = []
-    for library in ("markdown", "pymdown-extensions"):
-        try:
-            out.append(f"{library}=={metadata.version(library)}")
-        except metadata.PackageNotFoundError:
-            out.append(f"{library} missing")
-    return out

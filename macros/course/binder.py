@@ -86,11 +86,6 @@ def _outline(pdf) -> list:
     return level(outlines.get("/First")) if isinstance(outlines, pikepdf.Dictionary) else []
 
 
-def page_count(data: bytes, what: str = "a module guide") -> int:
-    """How many pages a PDF has."""
-    return len(_open(data, what).pages)
-
-
 def _name_tree(pdf) -> dict[str, object]:
     import pikepdf
 
@@ -144,8 +139,8 @@ def _rename_links(pdf, tag: str) -> None:
                     action.D = new
 
 
-def join(front: bytes, guides: Sequence[tuple[str, bytes]]) -> bytes:
-    """The front part followed by each (tag, module guide PDF), as one tagged PDF.
+def join(front: bytes, guides: Sequence[tuple[str, bytes]]) -> tuple[bytes, int]:
+    """The front part followed by each (tag, module guide PDF), as one tagged PDF, and its page count.
 
     Raise BinderError, naming the part, when one cannot be read or is not tagged as expected.
     """
@@ -220,7 +215,7 @@ def join(front: bytes, guides: Sequence[tuple[str, bytes]]) -> bytes:
     buffer = io.BytesIO()
     out.save(buffer, fix_metadata_version=False, deterministic_id=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return buffer.getvalue()
+    return buffer.getvalue(), len(out.pages)
 
 
 def _copy(out, source, value):
@@ -273,4 +268,4 @@ def _shifted(bookmark: _Bookmark, first_page: int):
     return item
 
 
-__all__ = ["BinderError", "join", "page_count", "target_name"]
+__all__ = ["BinderError", "join", "target_name"]

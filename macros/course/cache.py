@@ -23,11 +23,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from ..files import write_bytes_atomic
+from ..libraries import library_versions
 from .pdf_writer import ASSETS
 from .rendering import PROGRAMME_FRONT, FrontPages, Made, PackSpec
 
@@ -61,13 +61,7 @@ def folder_digest(folder: Path, keep=lambda path: True) -> str:
 
 def code_version() -> str:
     """The engine's code (every module under macros/) and the versions of the libraries that write packs."""
-    versions = []
-    for library in LIBRARIES:
-        try:
-            versions.append(f"{library}=={metadata.version(library)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{library} missing")
-    return _digest(folder_digest(ENGINE, lambda p: p.suffix == ".py"), *versions)
+    return _digest(folder_digest(ENGINE, lambda p: p.suffix == ".py"), *library_versions(LIBRARIES))
 
 
 @dataclass(frozen=True)
@@ -204,5 +198,5 @@ def pages_of(spec: PackSpec, module_pages: Iterable) -> list:
     return []
 
 
-__all__ = ["CACHE_FOLDER", "CachedFrontPages", "CorruptEntry", "KeyInputs", "PackCache", "PackKeys", "code_version", "folder_digest",
-           "pages_of"]
+__all__ = ["CACHE_FOLDER", "CachedFrontPages", "CorruptEntry", "KeyInputs", "PackCache", "PackKeys", "code_version",
+           "folder_digest", "pages_of"]

@@ -96,8 +96,8 @@ class Course:
                 if hit is not None:
                     reused[spec.name] = hit
         to_make = [s for s in specs if s.name not in reused]
-        # only module packs lay out pages: the programme guide is joined from the module guides
-        rendered = {p.src_uri: p for s in to_make if s.kind == "module" for p in pages_of(s, self.modules.pages)}
+        # a joined pack (the programme guide) lays out no page itself: its module guides did
+        rendered = {p.src_uri: p for s in to_make if not s.joined for p in pages_of(s, self.modules.pages)}
         return Plan(list(specs), key_of, reused, cache, sorted(rendered.values(), key=lambda p: (p.number, p.src_uri)))
 
     def publishable(self, *, jobs: int | None = None, cache: PackCache | None = None) -> tuple[list[Made], Plan]:

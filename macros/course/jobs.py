@@ -154,7 +154,7 @@ def make_files(specs: Sequence[PackSpec], task: Callable[..., Task], *, jobs: in
     """
     reused = reused or {}
     started: dict[str, Future | Made | PackError] = dict(reused)
-    pdfs = [s for s in specs if s.format == "pdf" and s.name not in started and s.kind != "programme"]
+    pdfs = [s for s in specs if s.format == "pdf" and s.name not in started and not s.joined]
     workers = min(jobs or os.cpu_count() or 1, len(pdfs))
     pool = worker_pool(workers) if workers > 1 and len(pdfs) >= POOL_FROM_PDFS else None
     made: list[Made] = []
@@ -167,7 +167,7 @@ def make_files(specs: Sequence[PackSpec], task: Callable[..., Task], *, jobs: in
                 except PackError as error:
                     started[spec.name] = error
             for spec in specs:  # the DOCX files, made here while the workers lay out the PDFs
-                if spec.name not in started and spec.kind != "programme":
+                if spec.name not in started and not spec.joined:
                     try:
                         started[spec.name] = make_file(task(spec))
                     except PackError as error:
@@ -182,7 +182,7 @@ def make_files(specs: Sequence[PackSpec], task: Callable[..., Task], *, jobs: in
                 elif isinstance(job, Made):
                     result = job
                 else:
-                    result = make_file(task(spec, done) if spec.kind == "programme" else task(spec))
+                    result = make_file(task(spec, done) if spec.joined else task(spec))
             except PackError as error:
                 result = error
             if isinstance(result, Made):

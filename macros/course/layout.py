@@ -77,6 +77,16 @@ def pack_principle_card(principle: Principle, framework: Framework) -> Element:
              class_="principle-card", id=f"principle-{principle.id}")
 
 
+def principles_section(heading: str, principles: Sequence[Principle], framework: Framework) -> Element:
+    """The principle cards on a page of their own, with the framework's preamble and the theme across all five."""
+    return E("section", E("h2", heading, id="pack-principles"),
+             E("p", framework.preamble, class_="principles-preamble"),
+             *[pack_principle_card(p, framework) for p in principles],
+             E("p", E("strong", f"Across all five: {framework.cross_cutting_title}. "), framework.cross_cutting_summary,
+               class_="principles-cross-cutting"),
+             class_="cards page")
+
+
 def principle_list(principles: Sequence[Principle]) -> Element:
     """The principles as a list of links to their cards."""
     return E("ul", *[E("li", E("a", f"{p.number}. {p.title}", href=f"#principle-{p.id}", class_="internal"))
@@ -211,12 +221,7 @@ def module_pack(module: Module, content: Element, audience: str, links: Sequence
                   E("p", "By the end of this module you will be able to:"),
                   E("ul", *[E("li", o) for o in module.objectives], class_="objectives"),
                   *plan.children, class_="plan"))
-    body.append(E("section", E("h2", "The principles in this module", id="pack-principles"),
-                  E("p", fw.preamble, class_="principles-preamble"),
-                  *[pack_principle_card(p, fw) for p in principles],
-                  E("p", E("strong", f"Across all five: {fw.cross_cutting_title}. "), fw.cross_cutting_summary,
-                    class_="principles-cross-cutting"),
-                  class_="cards page"))
+    body.append(principles_section("The principles in this module", principles, fw))
     main = E("main", class_="module-body page")
     if intro_section is not None:
         main.append(intro_section)
@@ -283,12 +288,7 @@ def programme_front(modules: Sequence[tuple[Module, str]], ctx: PackContext,
                 E("tbody", *rows),
                 class_="programme-modules"),
               class_="modules"),
-            E("section", E("h2", "The principles", id="pack-principles"),
-              E("p", fw.preamble, class_="principles-preamble"),
-              *[pack_principle_card(p, fw) for p in fw.principles],
-              E("p", E("strong", f"Across all five: {fw.cross_cutting_title}. "), fw.cross_cutting_summary,
-                class_="principles-cross-cutting"),
-              class_="cards page")]
+            principles_section("The principles", fw.principles, fw)]
     if help_block is not None:
         body.append(help_block)
     body.append(about_section(ctx, "This guide is made from the same Markdown pages and principles as the online "
@@ -351,5 +351,5 @@ def reflective_checklist(ctx: PackContext, write_lines: int = 9) -> PrintDocumen
 
 __all__ = [
     "AUDIENCE_LABELS", "PackContext", "PrintDocument", "module_pack", "module_title",
-    "pack_principle_card", "pack_session_plan", "programme_front", "reflective_checklist",
+    "pack_principle_card", "pack_session_plan", "principles_section", "programme_front", "reflective_checklist",
 ]

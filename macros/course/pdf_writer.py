@@ -95,7 +95,7 @@ def _finish_structure(document, pdf) -> None:
     import pydyf
 
     for page in document.pages:
-        for _, target, _, box in page.links:
+        for *_, box in page.links:
             annotation = getattr(box, "link_annotation", None)
             text = _link_text(box)
             if annotation is not None and text:

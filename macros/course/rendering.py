@@ -11,7 +11,7 @@ Nothing here imports MkDocs; the PDF and Word libraries load only when a file is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +45,11 @@ class PackSpec:
     format: str
     audience: str | None = None
     page: ModulePage | None = None
+
+    @property
+    def joined(self) -> bool:
+        """Is it joined from packs made before it (the programme guide), rather than laid out alone?"""
+        return self.kind == "programme"
 
 
 @dataclass(frozen=True)
@@ -89,14 +94,13 @@ class Task:
 
 def make_file(task: Task) -> Made:
     """Make one file's bytes (runs in a worker process for PDFs)."""
-    if task.spec.kind == "programme":
-        from .binder import join, page_count
+    if task.spec.joined:
+        from .binder import join
 
         front = task.front
         if front is None:  # a bug in the caller: PackRenderer.task lays the front pages out
             raise ValueError("the programme guide's task has no front pages")
-        data = join(front.data, task.guides)
-        pages = (front.pages or page_count(front.data)) + sum(page_count(guide) for _, guide in task.guides)
+        data, pages = join(front.data, task.guides)
         return Made(task.spec, data, pages, front.warnings)
     if task.spec.format == "pdf":
         from .pdf_writer import render_pdf
@@ -217,13 +221,14 @@ class PackRenderer:
         scan: PageScan | None = self.coverage.pages.get(page.src_uri)
         return sorted(scan.links) if scan else []
 
-    def _anchors(self, pages: Sequence[ModulePage], title_id: Callable[[ModulePage], str]) -> dict[str, str]:
+    def _anchors(self, page: ModulePage | None = None) -> dict[str, str]:
+        """Where links land in a pack: the principle cards, help, and the module page's own places."""
         anchors = {p.src_uri: f"principle-{p.id}" for p in self.site.framework.principles}
         anchors[f"{PRINCIPLES_FOLDER}/index.md"] = "pack-principles"
         anchors["help.md"] = "help"
-        for page in pages:
+        if page is not None:
             prefix = f"m{page.number}-"
-            anchors[page.src_uri] = title_id(page)
+            anchors[page.src_uri] = "pack-title"
             for element in self._page(page)[0].iter():
                 if element.attrs.get("id", "").startswith(prefix):
                     anchors[f"{page.src_uri}#{element.attrs['id'][len(prefix):]}"] = element.attrs["id"]
@@ -255,11 +260,11 @@ class PackRenderer:
             page = spec.page
             content = self._content(page, spec.audience)
             doc = module_pack(page.module, content, spec.audience, self._links(page), self.context)
-            return self._finish(doc, self._anchors([page], lambda p: "pack-title"))
-        if spec.kind == "programme":
+            return self._finish(doc, self._anchors(page))
+        if spec.joined:
             raise ValueError("the programme guide is joined from the module guides: use task(spec, made)")
         if spec.kind == "checklist":
-            return self._finish(reflective_checklist(self.context), self._anchors([], lambda p: ""))
+            return self._finish(reflective_checklist(self.context), self._anchors())
         raise ValueError(f"unknown pack kind {spec.kind!r}")  # a bug in our code
 
     @property
@@ -273,13 +278,9 @@ class PackRenderer:
         The programme guide is the one pack made from other packs: ``made`` must hold every
         module's facilitator guide (PDF), which it follows, page for page, after its front pages.
         """
-        if spec.kind == "programme":
+        if spec.joined:
             return self._programme_task(spec, made or {})
         return Task(spec, self.document(spec), self.site.docs_dir, self.allowed_roots, self.created)
-
-    def guide_names(self) -> list[str]:
-        """The module facilitator guides (PDF) the programme guide is joined from, in order."""
-        return [pack_name(p, "facilitator", "pdf") for p in self.module_pages if p.module is not None]
 
     def _programme_task(self, spec: PackSpec, made: Mapping[str, Made]) -> Task:
         """The front pages, laid out here (or found in ``fronts``), and the module guides to join after them."""
@@ -294,7 +295,7 @@ class PackRenderer:
                 raise PackError(f"it is joined from {name}, which could not be made")
             modules.append((page.module, page.slug))
             guides.append((page.slug, guide.data))
-        document = self._finish(programme_front(modules, self.context, target_name), self._anchors([], str))
+        document = self._finish(programme_front(modules, self.context, target_name), self._anchors())
         html = document.html()
         front = self.fronts.get(html)
         if front is None:
@@ -308,5 +309,5 @@ class PackRenderer:
         return make_file(self.task(spec, made))
 
 
-__all__ = ["CHECKLIST", "FrontPages", "PROGRAMME_FRONT", "PROGRAMME_GUIDE", "Made", "PackRenderer", "PackSpec", "Task", "make_file", "pack_name",
-           "pack_specs"]
+__all__ = ["CHECKLIST", "FrontPages", "PROGRAMME_FRONT", "PROGRAMME_GUIDE", "Made", "PackRenderer", "PackSpec", "Task",
+           "make_file", "pack_name", "pack_specs"]
