@@ -33,6 +33,7 @@ RULES: dict[str, str] = {
     "modules.vague-objective": "error",
     "modules.no-break": "error",
     "slots.unfilled-draft": "warning",
+    "materials.unused": "warning",
 }
 #: Verbs an objective may start with: each names something a trainer can see or hear a trainee do.
 OBSERVABLE_VERBS: tuple[str, ...] = (

@@ -22,6 +22,7 @@ from .diagnostics import Diagnostic, ProblemsFound
 from .framework import LEVELS, PRINCIPLES_FOLDER, Framework, Principle, load_framework, principle_of_page
 from .help import HelpSettings, parse_help
 from .markdown_html import SiteMarkdown
+from .materials import Materials, load_materials
 from .page_macros import PageMacros
 from .project import ProjectConfig, read_project_config
 from .settings import Settings, load_settings
@@ -76,6 +77,11 @@ class Site:
     """The error-severity diagnostics of this build: the glue fails the build on them itself."""
     slots: SlotCatalogue = field(default_factory=SlotCatalogue, repr=False)
     """The slot catalogue (principles/slots.yml): where each service's own facts go in the core pages."""
+    materials: Materials = field(default_factory=Materials, repr=False)
+    """The training materials (principles/materials/*.yml): cards, scripts, forms and decks, by id."""
+    material_uses: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """Per page, the ids of the materials its material() calls show, in the order first shown (filled by the
+    macro as pages render, so the scan sees every call the reader sees, Jinja's included)."""
     variant: Variant | None = None
     """The local variant this build is for (local/<name>/local.yml), or None for the generic handbook."""
     overlay: bool = False
@@ -101,6 +107,7 @@ class Site:
         root = root.resolve()
         problems: list[Diagnostic] = []
         framework = settings = help = slots = None
+        materials = Materials()
         if variant is not None:
             check_variant_name(root, variant)
         try:
@@ -121,6 +128,10 @@ class Site:
             slots = load_slots(root / SLOTS_FILE, SLOTS_FILE)
         except ProblemsFound as error:
             problems += error.diagnostics
+        try:
+            materials = load_materials(root)
+        except ProblemsFound as error:
+            problems += error.diagnostics
         if problems:
             raise ProblemsFound(problems)
         docs = (docs_dir or root / config.docs_dir).resolve()
@@ -135,7 +146,7 @@ class Site:
                                                 "config.invalid", f"extra.variant: {error}")]) from None
             framework = loaded.apply(framework)
             help = loaded.help_for(help)
-        return cls(root, docs, framework, settings, help, config=config, slots=slots, variant=loaded,
+        return cls(root, docs, framework, settings, help, config=config, slots=slots, materials=materials, variant=loaded,
                    overlay=variant is not None,
                    publish=bool(config.extra.get("publish")) if publish is None else publish)
 
@@ -247,9 +258,11 @@ class Site:
 
     def scan(self, sources: Mapping[str, str]) -> Coverage:
         """Scan the pages for coverage, check the principle pages' stubs, and keep the result for this build."""
+        self.material_uses = {}
         coverage = scan_site(sources, self.framework, self.settings, self.render_for_scan,
                              docs_prefix=self.docs_prefix, paths={s: self.display_path(s) for s in sources})
         found = set(self.stub_problems(sources)) | set(self.slot_problems(sources))
+        found |= set(self.materials.unused(i for ids in self.material_uses.values() for i in ids))
         coverage.diagnostics = [d for d in sorted(set(coverage.diagnostics) | found) if coverage.severity(d) != "off"]
         self.coverage = coverage
         return coverage
@@ -288,6 +301,16 @@ class Site:
                 problems.append(Diagnostic(variant.source, 1, None, code,
                                            f'required slot "{slot.id}" is empty (no page uses it yet); {stage}: {fix}'))
         return problems
+
+    def use_material(self, src_uri: str, material_id: str) -> None:
+        """Record that a page shows a material (``material_uses``)."""
+        ids = self.material_uses.setdefault(src_uri, [])
+        if material_id not in ids:
+            ids.append(material_id)
+
+    def materials_of(self, src_uri: str) -> list:
+        """The materials a page shows, in the order it first shows them (known once the site is scanned)."""
+        return [m for m in (self.materials.get(i) for i in self.material_uses.get(src_uri, ())) if m is not None]
 
     def macros(self, src_uri: str) -> PageMacros:
         """The macros bound to one page."""
