@@ -9,6 +9,7 @@ short materials file in ``tests/data/materials/``.
 from __future__ import annotations
 
 import importlib.util
+import re
 import io
 import os
 import subprocess
@@ -217,3 +218,136 @@ def test_an_unknown_id_fails_the_zensical_build_at_the_pages_line(make_site):
                            text=True, env={**os.environ, "PYTHONPATH": str(site.root)})
     assert built.returncode != 0
     assert UNKNOWN in built.stdout + built.stderr
+
+
+# -- the course packs ----------------------------------------------------------------------------------------------
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return words(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+
+
+def docx_paragraphs(data: bytes) -> list:
+    import docx
+
+    return docx.Document(io.BytesIO(data)).paragraphs
+
+
+def run_course(site, out: Path, *args: str) -> tuple[int, str, str]:
+    """The course CLI on the tiny project, in its own process with its own copy of the engine."""
+    result = subprocess.run([sys.executable, "-c", "import sys; from macros.course.cli import main; sys.exit(main(sys.argv[1:]))", "--root", str(site.root), "--out", str(out),
+                             "--jobs", "1", *args], cwd=site.root, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(site.root)})
+    return result.returncode, result.stdout, result.stderr
+
+
+PACKS = ["01-first-meeting-facilitator-guide", "01-first-meeting-participant-handout", "01-first-meeting-materials",
+         "01-first-meeting-materials-large-print"]
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory):
+    """Module 1's packs, made once by the course CLI: {file name: bytes}, and the project."""
+    from conftest import TinySite, write_principle_stubs
+    import shutil
+
+    root = tmp_path_factory.mktemp("materials") / "project"
+    for part in ("macros", "overrides"):
+        shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "principles", root / "principles", ignore=shutil.ignore_patterns("materials"))
+    from conftest import MINIMAL_MKDOCS, TAUGHT_ALL
+
+    site = TinySite(root)
+    site.write("mkdocs.yml", MINIMAL_MKDOCS)
+    site.write("principles/coverage.yaml", ONE_MODULE_SETTINGS)
+    site.write("docs/index.md", "# Home\n")
+    site.write("docs/training/all.md", TAUGHT_ALL)
+    site.write("docs/training/01-first-meeting.md", MODULE)
+    site.write(MATERIALS, FIXTURE)
+    write_principle_stubs(root)
+    out = root.parent / "packs"
+    code, stdout, stderr = run_course(site, out, "--module", "1")
+    assert code == 0, stdout + stderr
+    return {p.name: p.read_bytes() for p in out.iterdir()}, site, stdout
+
+
+def test_a_module_that_shows_materials_gets_a_materials_pack_in_standard_and_large_print(packs):
+    files, _, stdout = packs
+    assert sorted(files) == sorted(f"{name}.{fmt}" for name in PACKS for fmt in ("pdf", "docx"))
+    assert re.search(r"Wrote 8 of 8 files \(4 PDF, 4 DOCX\)", stdout)
+
+
+def test_the_materials_pdf_is_tagged_pdf_ua_1_and_passes_the_checker(packs):
+    import page as pdf_checker
+    from pypdf import PdfReader
+
+    files, _, _ = packs
+    for name in ("01-first-meeting-materials.pdf", "01-first-meeting-materials-large-print.pdf"):
+        report = pdf_checker.validate_pdf_bytes(files[name], profile="ua1")
+        assert [(f.rule_id, f.message) for f in report.failures] == [] and report.is_compliant, name
+        reader = PdfReader(io.BytesIO(files[name]))
+        assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert PdfReader(io.BytesIO(files["01-first-meeting-materials.pdf"])).metadata.title == (
+        "Module 1: First meeting \u2013 Materials to print")
+    standard = len(PdfReader(io.BytesIO(files["01-first-meeting-materials.pdf"])).pages)
+    large = len(PdfReader(io.BytesIO(files["01-first-meeting-materials-large-print.pdf"])).pages)
+    assert large > standard, "large print takes more pages"
+
+
+def test_the_materials_pack_has_cut_lines_between_cards_and_the_facilitator_sides_apart(packs):
+    files, _, _ = packs
+    text = pdf_text(files["01-first-meeting-materials.pdf"])
+    # one card between two lines, three deck cards between four
+    assert text.count("Cut along this line") == 6
+    assert "Card 2 of 3 I felt rushed" in text
+    cards_end = text.rindex("Cut along this line")
+    assert "FACILITATOR-SIDE" not in text[:cards_end], "no facilitator side on a page that is cut and handed out"
+    assert "FACILITATOR-SIDE-ONE" in text[cards_end:] and "FACILITATOR-SIDE-TWO" in text[cards_end:]
+    for name in ("01-first-meeting-materials.docx", "01-first-meeting-materials-large-print.docx"):
+        paragraphs = docx_paragraphs(files[name])
+        cuts = [p for p in paragraphs if p.style.name == "Cut Line"]
+        assert len(cuts) == 6 and all(p.text == "\u2702 Cut along this line" for p in cuts)
+        notes = [p.text for p in paragraphs if p.style.name == "Facilitator Note"]
+        assert any("FACILITATOR-SIDE-ONE" in n for n in notes) and any("FACILITATOR-SIDE-TWO" in n for n in notes)
+    import docx
+
+    large = docx.Document(io.BytesIO(files["01-first-meeting-materials-large-print.docx"]))
+    standard = docx.Document(io.BytesIO(files["01-first-meeting-materials.docx"]))
+    assert large.styles["Normal"].font.size.pt == 18 and standard.styles["Normal"].font.size.pt == 10.5
+
+
+def test_handouts_carry_only_the_participant_side(packs):
+    files, _, _ = packs
+    handout = pdf_text(files["01-first-meeting-participant-handout.pdf"])
+    word = " ".join(p.text for p in docx_paragraphs(files["01-first-meeting-participant-handout.docx"]))
+    for text in (handout, words(word)):
+        assert "You are meeting Sam for the first time" in text and "I felt rushed" in text
+        assert "FACILITATOR-SIDE" not in text and "For facilitators" not in text
+    guide = pdf_text(files["01-first-meeting-facilitator-guide.pdf"])
+    assert "FACILITATOR-SIDE-ONE" in guide and "FACILITATOR-SIDE-TWO" in guide
+
+
+def test_the_facilitator_guide_lists_the_materials_the_module_shows(packs):
+    files, _, _ = packs
+    guide = pdf_text(files["01-first-meeting-facilitator-guide.pdf"])
+    needs = guide[guide.index("What you need in the room"):]
+    assert needs.index("A quiet room for each trio") < needs.index("Card: First meeting: the peer worker (print it")
+    assert "Card deck: Feelings deck, 3 cards (print it from the module's materials pack)" in needs
+
+
+def test_editing_a_material_remakes_the_packs_that_show_it(packs, tmp_path):
+    _, site, _ = packs
+    out = tmp_path / "again"
+    code, stdout, stderr = run_course(site, out, "--module", "1", "--format", "docx")
+    assert code == 0, stderr
+    assert len(re.findall(r"^\[\d/4\] reused ", stdout, re.M)) == 4, stdout
+    site.write(MATERIALS, FIXTURE.replace("I felt rushed", "I felt hurried"))
+    code, stdout, stderr = run_course(site, out, "--module", "1", "--format", "docx")
+    assert code == 0, stderr
+    assert len(re.findall(r"^\[\d/4\] wrote ", stdout, re.M)) == 4 and "reused" not in stdout, stdout
+    paragraphs = docx_paragraphs((out / "01-first-meeting-materials.docx").read_bytes())
+    assert any(p.text == "I felt hurried" for p in paragraphs)
