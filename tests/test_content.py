@@ -100,7 +100,7 @@ def test_handbook_pages_exist():
         assert f"handbook/{name}.md" in SOURCES
     for page in ("index.md", "help.md", "glossary.md", "accessibility.md", "supervision/reflective-checklist.md",
                  "supervision/individual.md", "supervision/team.md", "supervision/organisational.md",
-                 "supervision/after-a-death-or-serious-incident.md", "training/11-staying-safe-together.md"):
+                 "supervision/after-a-death-or-serious-incident.md", "training/11-suicide-self-harm-and-crisis.md"):
         assert page in SOURCES
 
 
@@ -229,7 +229,7 @@ def test_no_promise_that_what_people_say_stays_between_us():
         assert "stays between us" not in path.read_text(encoding="utf-8").lower(), path
 
 
-@pytest.mark.parametrize("page", ["training/11-staying-safe-together.md", "handbook/crisis-suicide-and-self-harm.md",
+@pytest.mark.parametrize("page", ["training/11-suicide-self-harm-and-crisis.md", "handbook/crisis-suicide-and-self-harm.md",
                                   "help.md", "supervision/after-a-death-or-serious-incident.md"])
 def test_suicide_and_self_harm_are_talked_about_in_the_safety_pages(page):
     assert page in SOURCES, f"{page} is missing"
