@@ -345,8 +345,12 @@ def help_lines(help: HelpSettings) -> str:
     """The urgent-help list, from configuration (never hard-coded in prose)."""
     items = []
     for line in help.lines:
-        call = f'<a href="{escape(line.href)}">{escape(line.display or line.number)}</a>'
-        extra = f' <a href="{escape(line.url)}">{escape(line.url_text or "Website")}</a>' if line.url else ""
+        if line.number:
+            call = f'<a href="{escape(line.href)}">{escape(line.display or line.number)}</a>'
+            extra = f' <a href="{escape(line.url)}">{escape(line.url_text or "Website")}</a>' if line.url else ""
+        else:  # reached through its website or app only
+            call = f'<a href="{escape(line.url)}">{escape(line.url_text or line.display or "Website")}</a>'
+            extra = ""
         items.append(f"<li><strong>{text(line.name)}</strong>: {call}. {text(line.description)}{extra}</li>")
     head = f"<p>{text(help.intro)}</p>\n" if help.intro else ""
     return f'{head}<ul class="help-lines">\n' + "\n".join(items) + "\n</ul>"

@@ -8,6 +8,8 @@ rendered chips, and the page being woven between the glue's two macro steps.
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from .markdown_html import SiteMarkdown
 from .page_macros import PageMacros
 from .project import ProjectConfig, read_project_config
 from .settings import Settings, load_settings
+from .safety import SAFETY_FILE, Escalation, load_safety, review_of, review_problems
 from .slots import SLOTS_FILE, SlotCatalogue, load_slots
 from .templating import render_leftovers
 from .variant import UnknownVariant, Variant, check_variant_name, load_variant
@@ -83,6 +86,10 @@ class Site:
     when docs_dir already holds them (a variant's site build, see ``variant_build``)."""
     publish: bool = False
     """A publish build: an empty required slot is an error (a draft build only warns)."""
+    safety: Escalation | None = None
+    """The escalation rule and the safety pages (principles/safety.yml); None only for sites made from data."""
+    today: _dt.date | None = None
+    """The date review dates are checked against (tests fix it; None: today)."""
     _markdown: SiteMarkdown | None = field(default=None, repr=False)
     markdown_memo: Path | None = None
     """A folder where each page's HTML is kept between runs (``SiteMarkdown``); None: convert every time."""
@@ -121,6 +128,11 @@ class Site:
             slots = load_slots(root / SLOTS_FILE, SLOTS_FILE)
         except ProblemsFound as error:
             problems += error.diagnostics
+        safety = None
+        try:
+            safety = load_safety(root / SAFETY_FILE, SAFETY_FILE)
+        except ProblemsFound as error:
+            problems += error.diagnostics
         if problems:
             raise ProblemsFound(problems)
         docs = (docs_dir or root / config.docs_dir).resolve()
@@ -135,9 +147,11 @@ class Site:
                                                 "config.invalid", f"extra.variant: {error}")]) from None
             framework = loaded.apply(framework)
             help = loaded.help_for(help)
+        publish = bool(config.extra.get("publish")) if publish is None else publish
+        if publish:  # a page past its review, or a safety page without dates, cannot be published
+            settings = settings.for_publishing()
         return cls(root, docs, framework, settings, help, config=config, slots=slots, variant=loaded,
-                   overlay=variant is not None,
-                   publish=bool(config.extra.get("publish")) if publish is None else publish)
+                   overlay=variant is not None, publish=publish, safety=safety)
 
     @classmethod
     def from_data(cls, framework: Framework, settings: Settings | None = None, help: HelpSettings | None = None,
@@ -249,10 +263,24 @@ class Site:
         """Scan the pages for coverage, check the principle pages' stubs, and keep the result for this build."""
         coverage = scan_site(sources, self.framework, self.settings, self.render_for_scan,
                              docs_prefix=self.docs_prefix, paths={s: self.display_path(s) for s in sources})
-        found = set(self.stub_problems(sources)) | set(self.slot_problems(sources))
+        found = set(self.stub_problems(sources)) | set(self.slot_problems(sources)) | set(self.review_problems(coverage))
         coverage.diagnostics = [d for d in sorted(set(coverage.diagnostics) | found) if coverage.severity(d) != "off"]
         self.coverage = coverage
         return coverage
+
+    # -- review dates ----------------------------------------------------------------------------------------
+    def review_problems(self, coverage: Coverage) -> list[Diagnostic]:
+        """Read every page's review: front matter into ``coverage.reviews``; return the review problems."""
+        problems: list[Diagnostic] = []
+        reviews = []
+        for src_uri, page in sorted(coverage.pages.items()):
+            found = review_of(src_uri, page.meta or {}, self.display_path(src_uri), 1, problems)
+            if found is not None:
+                reviews.append(found)
+        coverage.reviews = reviews
+        coverage.today = self.today or _dt.date.today()
+        safety_pages = self.safety.pages if self.safety else ()
+        return problems + review_problems(reviews, safety_pages, coverage.pages, coverage.today, self.display_path)
 
     # -- slots -----------------------------------------------------------------------------------------------
     def slot_uses(self, sources: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]:
