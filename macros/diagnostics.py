@@ -25,6 +25,7 @@ CODES: dict[str, str] = {
     "coverage.unlinked-section": "A training section with no link to any principle and no exemption.",
     "local.bad-page": "A local page that is missing, unlisted in local.yml, listed twice, replaces a core page or names an unknown section.",
     "local.bad-slot-text": "A slot text in local.yml holding macro syntax ({{, {% or {#): slot texts are plain Markdown.",
+    "local.changes-the-speeds": "A slot text or local page that times a response to risk in its own words: the three speeds are the same everywhere.",
     "local.duplicate-id": "A local value whose id is a principle's, the theme's or another local value's.",
     "local.quoted-text": "A variant that tries to change a principle's quoted statement or facets.",
     "local.secret-in-public-text": "A slot text or local page holding an operational secret (a code word or password, a mobile number, a home address).",

@@ -35,7 +35,7 @@ USAGE: dict[str, str] = {
     "framework_diagram": "{{ framework_diagram() }}",
     "checklist": "{{ checklist() }}",
     "module_overview": "{{ module_overview() }}",
-    "help_lines": "{{ help_lines() }}",
+    "help_lines": '{{ help_lines() }} or {{ help_lines("local") }}',
     "coverage_matrix": "{{ coverage_matrix() }}",
     "coverage_exemptions": "{{ coverage_exemptions() }}",
     "principle_title": '{{ principle_title("mutuality") }}',
@@ -46,6 +46,8 @@ USAGE: dict[str, str] = {
     "escalation": '{{ escalation() }} or {{ escalation("urgent-today") }}',
     "escalation_link": "{{ escalation_link() }}",
 }
+#: Which help lines help_lines() shows.
+HELP_GROUPS = ("all", "national", "local")
 #: The kinds of timed section in a module.
 SECTION_KINDS = ("session", "break")
 #: Macros whose output depends only on their arguments and the page's folder (links are relative).
@@ -214,12 +216,19 @@ class PageMacros:
         return render.module_overview(module, self.site.framework, self.src_uri,
                                       self.site.downloads.get(self.src_uri, ()), self.site.materials_of(self.src_uri))
 
-    def help_lines(self) -> str:
-        """The urgent help lines from the site configuration."""
-        if not self.site.help.lines:
+    def help_lines(self, which: str = "all") -> str:
+        """The urgent help lines from the site configuration: ``"all"``, the ``"national"`` ones from mkdocs.yml,
+        or a local variant's own (``"local"``; without a variant, a note telling the local team where they go)."""
+        if which not in HELP_GROUPS:
+            raise MacroError("macros.bad-arguments", f"help_lines() takes {', '.join(map(repr, HELP_GROUPS))}, "
+                                                     f"not {which!r}; {did_you_mean(str(which), HELP_GROUPS)}")
+        help = self.site.help
+        if which == "local":
+            return render.local_help_lines(help.local_lines)
+        if not help.lines:
             raise MacroError("macros.bad-arguments",
                              "help_lines() found no help lines; add extra.help.lines to mkdocs.yml")
-        return render.help_lines(self.site.help)
+        return render.help_lines(help, help.national_lines if which == "national" else help.lines)
 
     def coverage_matrix(self) -> str:
         """The principle x module table of linked sections."""
