@@ -44,6 +44,7 @@ USAGE: dict[str, str] = {
     "local_values": "{{ local_values() }}",
     "escalation": '{{ escalation() }} or {{ escalation("urgent-today") }}',
     "escalation_link": "{{ escalation_link() }}",
+    "material": '{{ material("crisis-scene-jo") }}',
 }
 #: The kinds of timed section in a module.
 SECTION_KINDS = ("session", "break")
@@ -211,7 +212,7 @@ class PageMacros:
                              "module_overview() works only on a training module page with module, title, "
                              "duration and objectives in its front matter")
         return render.module_overview(module, self.site.framework, self.src_uri,
-                                      self.site.downloads.get(self.src_uri, ()))
+                                      self.site.downloads.get(self.src_uri, ()), self.site.materials_of(self.src_uri))
 
     def help_lines(self) -> str:
         """The urgent help lines from the site configuration."""
@@ -284,6 +285,20 @@ class PageMacros:
             raise MacroError("macros.bad-arguments", f"the escalation rule is not loaded; keep {safety.SAFETY_FILE} "
                                                      f"in the project")
         return self.site.safety
+
+    def material(self, id: str) -> str:
+        """A card, script, form or deck (principles/materials/): its participant side (and a deck's cards) in a
+        box, its facilitator side in a facilitator note, which participant handouts leave out."""
+        materials = self.site.materials
+        if not isinstance(id, str):
+            raise MacroError("macros.bad-arguments", f"material() needs a material id in quotes, not {id!r}; write "
+                                                     f"it like {USAGE['material']}")
+        found = materials.get(id)
+        if found is None:
+            raise MacroError("materials.unknown-id", f'unknown material "{id}" in material(); {materials.suggest(id)} '
+                                                     f"(the materials are in {materials.folder}/)")
+        self.site.use_material(self.src_uri, found.id)
+        return render.material(found)
 
     def _own_principle(self, value: Any, macro: str) -> Principle:
         """The principle whose own page this is; its links are relative to that page, so nowhere else."""

@@ -35,6 +35,7 @@ RULES: dict[str, str] = {
     "slots.unfilled-draft": "warning",
     "pages.review-overdue": "warning",
     "pages.review-missing": "warning",
+    "materials.unused": "warning",
 }
 #: Rules that are errors in a publish build, whatever their setting: a safety page past its review date,
 #: or without review dates, is never published.

@@ -24,6 +24,7 @@ from .diagnostics import Diagnostic, ProblemsFound
 from .framework import LEVELS, PRINCIPLES_FOLDER, Framework, Principle, load_framework, principle_of_page
 from .help import HelpSettings, parse_help
 from .markdown_html import SiteMarkdown
+from .materials import Materials, load_materials
 from .page_macros import PageMacros
 from .project import ProjectConfig, read_project_config
 from .settings import Settings, load_settings
@@ -79,6 +80,11 @@ class Site:
     """The error-severity diagnostics of this build: the glue fails the build on them itself."""
     slots: SlotCatalogue = field(default_factory=SlotCatalogue, repr=False)
     """The slot catalogue (principles/slots.yml): where each service's own facts go in the core pages."""
+    materials: Materials = field(default_factory=Materials, repr=False)
+    """The training materials (principles/materials/*.yml): cards, scripts, forms and decks, by id."""
+    material_uses: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """Per page, the ids of the materials its material() calls show, in the order first shown (filled by the
+    macro as pages render, so the scan sees every call the reader sees, Jinja's included)."""
     variant: Variant | None = None
     """The local variant this build is for (local/<name>/local.yml), or None for the generic handbook."""
     overlay: bool = False
@@ -108,6 +114,7 @@ class Site:
         root = root.resolve()
         problems: list[Diagnostic] = []
         framework = settings = help = slots = None
+        materials = Materials()
         if variant is not None:
             check_variant_name(root, variant)
         try:
@@ -133,6 +140,10 @@ class Site:
             safety = load_safety(root / SAFETY_FILE, SAFETY_FILE)
         except ProblemsFound as error:
             problems += error.diagnostics
+        try:
+            materials = load_materials(root)
+        except ProblemsFound as error:
+            problems += error.diagnostics
         if problems:
             raise ProblemsFound(problems)
         docs = (docs_dir or root / config.docs_dir).resolve()
@@ -150,7 +161,8 @@ class Site:
         publish = bool(config.extra.get("publish")) if publish is None else publish
         if publish:  # a page past its review, or a safety page without dates, cannot be published
             settings = settings.for_publishing()
-        return cls(root, docs, framework, settings, help, config=config, slots=slots, variant=loaded,
+        return cls(root, docs, framework, settings, help, config=config, slots=slots, materials=materials,
+                   variant=loaded,
                    overlay=variant is not None, publish=publish, safety=safety)
 
     @classmethod
@@ -261,9 +273,11 @@ class Site:
 
     def scan(self, sources: Mapping[str, str]) -> Coverage:
         """Scan the pages for coverage, check the principle pages' stubs, and keep the result for this build."""
+        self.material_uses = {}
         coverage = scan_site(sources, self.framework, self.settings, self.render_for_scan,
                              docs_prefix=self.docs_prefix, paths={s: self.display_path(s) for s in sources})
         found = set(self.stub_problems(sources)) | set(self.slot_problems(sources)) | set(self.review_problems(coverage))
+        found |= set(self.materials.unused(i for ids in self.material_uses.values() for i in ids))
         coverage.diagnostics = [d for d in sorted(set(coverage.diagnostics) | found) if coverage.severity(d) != "off"]
         self.coverage = coverage
         return coverage
@@ -316,6 +330,16 @@ class Site:
                 problems.append(Diagnostic(variant.source, 1, None, code,
                                            f'required slot "{slot.id}" is empty (no page uses it yet); {stage}: {fix}'))
         return problems
+
+    def use_material(self, src_uri: str, material_id: str) -> None:
+        """Record that a page shows a material (``material_uses``)."""
+        ids = self.material_uses.setdefault(src_uri, [])
+        if material_id not in ids:
+            ids.append(material_id)
+
+    def materials_of(self, src_uri: str) -> list:
+        """The materials a page shows, in the order it first shows them (known once the site is scanned)."""
+        return [m for m in (self.materials.get(i) for i in self.material_uses.get(src_uri, ())) if m is not None]
 
     def macros(self, src_uri: str) -> PageMacros:
         """The macros bound to one page."""
