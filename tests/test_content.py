@@ -277,9 +277,9 @@ def test_each_module_is_runnable_as_written(module):
 
 def test_the_readiness_check_is_in_the_programme_plan():
     plan = SOURCES["training/index.md"]
-    assert "13-readiness-and-sign-off.md" in plan
+    assert "14-readiness-and-sign-off.md" in plan
     assert "feedback circle" in plan.lower()
-    assert any(m.src_uri == "training/13-readiness-and-sign-off.md" for m in COVERAGE.modules)
+    assert any(m.src_uri == "training/14-readiness-and-sign-off.md" for m in COVERAGE.modules)
 
 
 # --- Safe to sign off: one escalation rule, no secrets, facts a safety lead accepts (issue 21, content side) ---
