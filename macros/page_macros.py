@@ -42,9 +42,9 @@ USAGE: dict[str, str] = {
     "principle_page": '{{ principle_page("mutuality") }}',
     "local": '{{ local("lone-working") }}',
     "local_values": "{{ local_values() }}",
+    "material": '{{ material("crisis-scene-jo") }}',
     "escalation": '{{ escalation() }} or {{ escalation("urgent-today") }}',
     "escalation_link": "{{ escalation_link() }}",
-    "material": '{{ material("crisis-scene-jo") }}',
 }
 #: The kinds of timed section in a module.
 SECTION_KINDS = ("session", "break")
@@ -267,6 +267,20 @@ class PageMacros:
         """The organisation's own values as cards (a local variant), or a box saying where they go."""
         return render.local_values(self.site.framework, self.src_uri)
 
+    def material(self, id: str) -> str:
+        """A card, script, form or deck (principles/materials/): its participant side (and a deck's cards) in a
+        box, its facilitator side in a facilitator note, which participant handouts leave out."""
+        materials = self.site.materials
+        if not isinstance(id, str):
+            raise MacroError("macros.bad-arguments", f"material() needs a material id in quotes, not {id!r}; write "
+                                                     f"it like {USAGE['material']}")
+        found = materials.get(id)
+        if found is None:
+            raise MacroError("materials.unknown-id", f'unknown material "{id}" in material(); {materials.suggest(id)} '
+                                                     f"(the materials are in {materials.folder}/)")
+        self.site.use_material(self.src_uri, found.id)
+        return render.material(found)
+
     def escalation(self, part: str | None = None) -> str:
         """The escalation rule from principles/safety.yml: all three speeds and the cannot-reach rule, or one
         part (``"life-at-risk"``, ``"urgent-today"``, ``"any-other-worry"``, ``"cannot-reach"``)."""
@@ -290,20 +304,6 @@ class PageMacros:
             raise MacroError("macros.bad-arguments", f"the escalation rule is not loaded; keep {safety.SAFETY_FILE} "
                                                      f"in the project")
         return self.site.safety
-
-    def material(self, id: str) -> str:
-        """A card, script, form or deck (principles/materials/): its participant side (and a deck's cards) in a
-        box, its facilitator side in a facilitator note, which participant handouts leave out."""
-        materials = self.site.materials
-        if not isinstance(id, str):
-            raise MacroError("macros.bad-arguments", f"material() needs a material id in quotes, not {id!r}; write "
-                                                     f"it like {USAGE['material']}")
-        found = materials.get(id)
-        if found is None:
-            raise MacroError("materials.unknown-id", f'unknown material "{id}" in material(); {materials.suggest(id)} '
-                                                     f"(the materials are in {materials.folder}/)")
-        self.site.use_material(self.src_uri, found.id)
-        return render.material(found)
 
     def _own_principle(self, value: Any, macro: str) -> Principle:
         """The principle whose own page this is; its links are relative to that page, so nowhere else."""

@@ -33,9 +33,9 @@ RULES: dict[str, str] = {
     "modules.vague-objective": "error",
     "modules.no-break": "error",
     "slots.unfilled-draft": "warning",
+    "materials.unused": "warning",
     "pages.review-overdue": "warning",
     "pages.review-missing": "warning",
-    "materials.unused": "warning",
 }
 #: Rules that are errors in a publish build, whatever their setting: a safety page past its review date,
 #: or without review dates, is never published.

@@ -135,13 +135,13 @@ class Site:
             slots = load_slots(root / SLOTS_FILE, SLOTS_FILE)
         except ProblemsFound as error:
             problems += error.diagnostics
+        try:
+            materials = load_materials(root)
+        except ProblemsFound as error:
+            problems += error.diagnostics
         safety = None
         try:
             safety = load_safety(root / SAFETY_FILE, SAFETY_FILE)
-        except ProblemsFound as error:
-            problems += error.diagnostics
-        try:
-            materials = load_materials(root)
         except ProblemsFound as error:
             problems += error.diagnostics
         if problems:
@@ -162,8 +162,7 @@ class Site:
         if publish:  # a page past its review, or a safety page without dates, cannot be published
             settings = settings.for_publishing()
         return cls(root, docs, framework, settings, help, config=config, slots=slots, materials=materials,
-                   variant=loaded,
-                   overlay=variant is not None, publish=publish, safety=safety)
+                   variant=loaded, overlay=variant is not None, publish=publish, safety=safety)
 
     @classmethod
     def from_data(cls, framework: Framework, settings: Settings | None = None, help: HelpSettings | None = None,
