@@ -164,9 +164,10 @@ class PageMacros:
         return render.exemption(reason.strip())
 
     def duration(self, minutes: int, kind: str = "session", teaching: int | None = None,
-                 activity: int | None = None) -> str:
+                 activity: int | None = None, cut_if_short: bool = False) -> str:
         """The length of a module section in minutes; ``kind="break"`` for a break; optionally how it splits
-        into ``teaching`` and ``activity`` minutes."""
+        into ``teaching`` and ``activity`` minutes, and ``cut_if_short=True`` for the activity a trainer drops
+        first when the session runs late (shown on the page and in the session plan)."""
         def whole(value: Any, what: str, minimum: int) -> None:
             if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
                 raise MacroError("macros.bad-arguments",
@@ -191,7 +192,11 @@ class PageMacros:
                                  f"duration({minutes}) says {teaching} minutes of teaching and {activity} of activity, "
                                  f"which do not add up to {minutes}; write it like "
                                  f"{{{{ duration(40, teaching=10, activity=30) }}}}")
-        return render.duration(minutes, kind, teaching, activity)
+        if not isinstance(cut_if_short, bool) or (cut_if_short and kind == "break"):
+            raise MacroError("macros.bad-arguments", f"duration() cut_if_short is True or False on a section that is "
+                                                     f"not a break, not {cut_if_short!r}; write it like "
+                                                     f"{{{{ duration(25, teaching=5, activity=20, cut_if_short=True) }}}}")
+        return render.duration(minutes, kind, teaching, activity, cut_if_short)
 
     def attribution(self) -> str:
         """The citation and licence of the framework."""

@@ -198,16 +198,25 @@ def checklist(framework: Framework, from_src: str) -> str:
     return '<div class="checklist" markdown>\n\n' + "\n\n".join(blocks) + "\n\n</div>"
 
 
-def duration(minutes: int, kind: str = "session", teaching: int | None = None, activity: int | None = None) -> str:
-    """The visible, machine-readable length of a module section (a break, or teaching and activity time)."""
+#: The words a section marked ``cut_if_short`` shows after its length, on the page and in the session plan.
+CUT_IF_SHORT = "cut if short"
+
+
+def duration(minutes: int, kind: str = "session", teaching: int | None = None, activity: int | None = None,
+             cut_if_short: bool = False) -> str:
+    """The visible, machine-readable length of a module section (a break, or teaching and activity time, and
+    whether it is the activity to drop first when time is short)."""
     unit = "minute" if minutes == 1 else "minutes"
     if kind == "break":
         return (f'<p class="section-duration section-duration--break" data-minutes="{minutes}" data-kind="break">'
                 f"Break: {minutes} {unit}</p>")
+    cut = ' data-cut-if-short="true"' if cut_if_short else ""
+    note = f" · <strong>{CUT_IF_SHORT.capitalize()}</strong>" if cut_if_short else ""
     if teaching is None:
-        return f'<p class="section-duration" data-minutes="{minutes}">Time: {minutes} {unit}</p>'
+        return f'<p class="section-duration" data-minutes="{minutes}"{cut}>Time: {minutes} {unit}{note}</p>'
     return (f'<p class="section-duration" data-minutes="{minutes}" data-teaching="{teaching}" '
-            f'data-activity="{activity}">Time: {minutes} {unit} ({teaching} teaching, {activity} activity)</p>')
+            f'data-activity="{activity}"{cut}>Time: {minutes} {unit} ({teaching} teaching, {activity} activity)'
+            f"{note}</p>")
 
 
 def length_text(minutes: int) -> str:
@@ -304,12 +313,12 @@ def session_plan_table(module: Module, framework: Framework, from_src: str) -> s
     """A Markdown table: section (linked by anchor), minutes and principles, with a total."""
     lines = ["| Section | Minutes | Principles |", "| --- | ---: | --- |"]
     total = 0
-    for title, anchor, minutes, principles, kind in ((r.title, r.anchor, r.minutes, r.principles, r.kind)
-                                                     for r in module.plan_rows(framework)):
-        total += minutes
-        names = ", ".join(link(p, from_src, label=p.label) for p in principles) or (
-            "Break" if kind == "break" else "Housekeeping")
-        lines.append(f"| [{text(title)}](#{anchor}) | {minutes} | {names} |")
+    for row in module.plan_rows(framework):
+        total += row.minutes
+        names = ", ".join(link(p, from_src, label=p.label) for p in row.principles) or (
+            "Break" if row.kind == "break" else "Housekeeping")
+        cut = f" ({CUT_IF_SHORT})" if row.cut_if_short else ""
+        lines.append(f"| [{text(row.title)}](#{row.anchor}){cut} | {row.minutes} | {names} |")
     lines.append(f"| **Total** | **{total}** | |")
     return "\n".join(lines)
 
