@@ -8,6 +8,8 @@ rendered chips, and the page being woven between the glue's two macro steps.
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,9 +24,11 @@ from .diagnostics import Diagnostic, ProblemsFound
 from .framework import LEVELS, PRINCIPLES_FOLDER, Framework, Principle, load_framework, principle_of_page
 from .help import HelpSettings, parse_help
 from .markdown_html import SiteMarkdown
+from .materials import Materials, load_materials
 from .page_macros import PageMacros
 from .project import ProjectConfig, read_project_config
 from .settings import Settings, load_settings
+from .safety import SAFETY_FILE, Escalation, load_safety, review_of, review_problems
 from .slots import SLOTS_FILE, SlotCatalogue, load_slots
 from .templating import render_leftovers
 from .variant import UnknownVariant, Variant, check_variant_name, load_variant
@@ -76,6 +80,11 @@ class Site:
     """The error-severity diagnostics of this build: the glue fails the build on them itself."""
     slots: SlotCatalogue = field(default_factory=SlotCatalogue, repr=False)
     """The slot catalogue (principles/slots.yml): where each service's own facts go in the core pages."""
+    materials: Materials = field(default_factory=Materials, repr=False)
+    """The training materials (principles/materials/*.yml): cards, scripts, forms and decks, by id."""
+    material_uses: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """Per page, the ids of the materials its material() calls show, in the order first shown (filled by the
+    macro as pages render, so the scan sees every call the reader sees, Jinja's included)."""
     variant: Variant | None = None
     """The local variant this build is for (local/<name>/local.yml), or None for the generic handbook."""
     overlay: bool = False
@@ -83,6 +92,10 @@ class Site:
     when docs_dir already holds them (a variant's site build, see ``variant_build``)."""
     publish: bool = False
     """A publish build: an empty required slot is an error (a draft build only warns)."""
+    safety: Escalation | None = None
+    """The escalation rule and the safety pages (principles/safety.yml); None only for sites made from data."""
+    today: _dt.date | None = None
+    """The date review dates are checked against (tests fix it; None: today)."""
     _markdown: SiteMarkdown | None = field(default=None, repr=False)
     markdown_memo: Path | None = None
     """A folder where each page's HTML is kept between runs (``SiteMarkdown``); None: convert every time."""
@@ -101,6 +114,7 @@ class Site:
         root = root.resolve()
         problems: list[Diagnostic] = []
         framework = settings = help = slots = None
+        materials = Materials()
         if variant is not None:
             check_variant_name(root, variant)
         try:
@@ -121,6 +135,15 @@ class Site:
             slots = load_slots(root / SLOTS_FILE, SLOTS_FILE)
         except ProblemsFound as error:
             problems += error.diagnostics
+        try:
+            materials = load_materials(root)
+        except ProblemsFound as error:
+            problems += error.diagnostics
+        safety = None
+        try:
+            safety = load_safety(root / SAFETY_FILE, SAFETY_FILE)
+        except ProblemsFound as error:
+            problems += error.diagnostics
         if problems:
             raise ProblemsFound(problems)
         docs = (docs_dir or root / config.docs_dir).resolve()
@@ -135,9 +158,11 @@ class Site:
                                                 "config.invalid", f"extra.variant: {error}")]) from None
             framework = loaded.apply(framework)
             help = loaded.help_for(help)
-        return cls(root, docs, framework, settings, help, config=config, slots=slots, variant=loaded,
-                   overlay=variant is not None,
-                   publish=bool(config.extra.get("publish")) if publish is None else publish)
+        publish = bool(config.extra.get("publish")) if publish is None else publish
+        if publish:  # a page past its review, or a safety page without dates, cannot be published
+            settings = settings.for_publishing()
+        return cls(root, docs, framework, settings, help, config=config, slots=slots, materials=materials,
+                   variant=loaded, overlay=variant is not None, publish=publish, safety=safety)
 
     @classmethod
     def from_data(cls, framework: Framework, settings: Settings | None = None, help: HelpSettings | None = None,
@@ -247,12 +272,28 @@ class Site:
 
     def scan(self, sources: Mapping[str, str]) -> Coverage:
         """Scan the pages for coverage, check the principle pages' stubs, and keep the result for this build."""
+        self.material_uses = {}
         coverage = scan_site(sources, self.framework, self.settings, self.render_for_scan,
                              docs_prefix=self.docs_prefix, paths={s: self.display_path(s) for s in sources})
-        found = set(self.stub_problems(sources)) | set(self.slot_problems(sources))
+        found = set(self.stub_problems(sources)) | set(self.slot_problems(sources)) | set(self.review_problems(coverage))
+        found |= set(self.materials.unused(i for ids in self.material_uses.values() for i in ids))
         coverage.diagnostics = [d for d in sorted(set(coverage.diagnostics) | found) if coverage.severity(d) != "off"]
         self.coverage = coverage
         return coverage
+
+    # -- review dates ----------------------------------------------------------------------------------------
+    def review_problems(self, coverage: Coverage) -> list[Diagnostic]:
+        """Read every page's review: front matter into ``coverage.reviews``; return the review problems."""
+        problems: list[Diagnostic] = []
+        reviews = []
+        for src_uri, page in sorted(coverage.pages.items()):
+            found = review_of(src_uri, page.meta or {}, self.display_path(src_uri), 1, problems)
+            if found is not None:
+                reviews.append(found)
+        coverage.reviews = reviews
+        coverage.today = self.today or _dt.date.today()
+        safety_pages = self.safety.pages if self.safety else ()
+        return problems + review_problems(reviews, safety_pages, coverage.pages, coverage.today, self.display_path)
 
     # -- slots -----------------------------------------------------------------------------------------------
     def slot_uses(self, sources: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]:
@@ -288,6 +329,16 @@ class Site:
                 problems.append(Diagnostic(variant.source, 1, None, code,
                                            f'required slot "{slot.id}" is empty (no page uses it yet); {stage}: {fix}'))
         return problems
+
+    def use_material(self, src_uri: str, material_id: str) -> None:
+        """Record that a page shows a material (``material_uses``)."""
+        ids = self.material_uses.setdefault(src_uri, [])
+        if material_id not in ids:
+            ids.append(material_id)
+
+    def materials_of(self, src_uri: str) -> list:
+        """The materials a page shows, in the order it first shows them (known once the site is scanned)."""
+        return [m for m in (self.materials.get(i) for i in self.material_uses.get(src_uri, ())) if m is not None]
 
     def macros(self, src_uri: str) -> PageMacros:
         """The macros bound to one page."""

@@ -109,6 +109,10 @@ class Coverage:
     settings: Settings
     pages: dict[str, PageScan]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    reviews: list = field(default_factory=list)
+    """Every page's owner and review dates (``safety.PageReview``), from its review: front matter."""
+    today: Any = None
+    """The date the reviews were checked against."""
 
     # -- views ---------------------------------------------------------------------------------
     @property
