@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,9 @@ from .project import ProjectConfig, read_project_config
 from .settings import Settings, load_settings
 from .slots import SLOTS_FILE, SlotCatalogue, load_slots
 from .templating import render_leftovers
+from .translations import (TRANSLATIONS_FILE, Language, LanguageReport, TranslationSettings, check_language,
+                           compare_structure, languages_of, load_translation_settings, split_language,
+                           translation_path)
 from .variant import UnknownVariant, Variant, check_variant_name, load_variant
 from .weave import Call, MacroError, Woven, find_calls, protect, weave
 
@@ -86,6 +89,11 @@ class Site:
     _markdown: SiteMarkdown | None = field(default=None, repr=False)
     markdown_memo: Path | None = None
     """A folder where each page's HTML is kept between runs (``SiteMarkdown``); None: convert every time."""
+    languages: list[Language] = field(default_factory=lambda: [Language("en", "English", True)])
+    """The site's languages (the i18n plugin in mkdocs.yml), the default first."""
+    translation_settings: TranslationSettings = field(default_factory=TranslationSettings, repr=False)
+    translations: dict[str, LanguageReport] = field(default_factory=dict)
+    """Per translated language (not the default), once ``scan`` has run: every page's state and problems."""
 
     @classmethod
     def load(cls, root: Path, docs_dir: Path | None = None, config: ProjectConfig | None = None,
@@ -121,6 +129,11 @@ class Site:
             slots = load_slots(root / SLOTS_FILE, SLOTS_FILE)
         except ProblemsFound as error:
             problems += error.diagnostics
+        translation_settings = TranslationSettings()
+        try:
+            translation_settings = load_translation_settings(root / TRANSLATIONS_FILE)
+        except ProblemsFound as error:
+            problems += error.diagnostics
         if problems:
             raise ProblemsFound(problems)
         docs = (docs_dir or root / config.docs_dir).resolve()
@@ -135,9 +148,15 @@ class Site:
                                                 "config.invalid", f"extra.variant: {error}")]) from None
             framework = loaded.apply(framework)
             help = loaded.help_for(help)
+        publish = bool(config.extra.get("publish")) if publish is None else publish
+        if publish:  # a publish build never sends out a translation of old English text
+            settings = replace(settings, rules={**settings.rules, "translations.stale": "error",
+                                                "translations.not-stamped": "error"})
+        languages = languages_of(config.data)
+        languages.sort(key=lambda lang: not lang.default)
         return cls(root, docs, framework, settings, help, config=config, slots=slots, variant=loaded,
-                   overlay=variant is not None,
-                   publish=bool(config.extra.get("publish")) if publish is None else publish)
+                   overlay=variant is not None, publish=publish, languages=languages,
+                   translation_settings=translation_settings)
 
     @classmethod
     def from_data(cls, framework: Framework, settings: Settings | None = None, help: HelpSettings | None = None,
@@ -245,14 +264,79 @@ class Site:
             diagnostics += found
         return RenderedPage(self.markdown.convert(woven.finish(text), src_uri), diagnostics)
 
+    @property
+    def locales(self) -> list[str]:
+        """Every language's locale, the default first."""
+        return [lang.locale for lang in self.languages]
+
+    def language_of(self, src_uri: str) -> str:
+        """The language a page is written in: its suffix's (``help.cy.md``), else the default language."""
+        return split_language(src_uri, self.locales)[1] or self.languages[0].locale
+
+    def split_sources(self, sources: Mapping[str, str]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+        """(the default language's pages, per other language its translations keyed by the English page)."""
+        default: dict[str, str] = {}
+        other: dict[str, dict[str, str]] = {lang.locale: {} for lang in self.languages[1:]}
+        for src_uri, text in sources.items():
+            base, locale = split_language(src_uri, self.locales)
+            if locale is None or locale == self.languages[0].locale:
+                default[src_uri] = text
+            else:
+                other[locale][base] = text
+        return default, other
+
     def scan(self, sources: Mapping[str, str]) -> Coverage:
-        """Scan the pages for coverage, check the principle pages' stubs, and keep the result for this build."""
-        coverage = scan_site(sources, self.framework, self.settings, self.render_for_scan,
-                             docs_prefix=self.docs_prefix, paths={s: self.display_path(s) for s in sources})
-        found = set(self.stub_problems(sources)) | set(self.slot_problems(sources))
+        """Scan the pages for coverage, check the principle pages' stubs, and keep the result for this build.
+
+        Coverage is the default language's: a translation (``page.cy.md``) is not another English page. Each
+        translation is checked against its English page instead (``check_translations``), and its problems
+        join the coverage's, so the build, the CLI and the gate see them the same way."""
+        english, translated = self.split_sources(sources)
+        coverage = scan_site(english, self.framework, self.settings, self.render_for_scan,
+                             docs_prefix=self.docs_prefix, paths={s: self.display_path(s) for s in english})
+        found = set(self.stub_problems(english)) | set(self.slot_problems(english))
+        found |= set(self.check_translations(english, translated, coverage))
         coverage.diagnostics = [d for d in sorted(set(coverage.diagnostics) | found) if coverage.severity(d) != "off"]
         self.coverage = coverage
         return coverage
+
+    def check_translations(self, english: Mapping[str, str], translated: Mapping[str, Mapping[str, str]],
+                           coverage: Coverage) -> list[Diagnostic]:
+        """Every translation: its freshness and status, and its sections, links and durations against its English
+        page, read from the rendered page as the coverage reads the English one."""
+        from .coverage import scan_page
+
+        found: list[Diagnostic] = []
+        stubs = self.principle_stubs()
+        for lang in self.languages[1:]:
+            pages = translated.get(lang.locale, {})
+            checked = {k: v for k, v in pages.items() if k not in stubs}
+            report = check_language(lang, {k: v for k, v in english.items() if k not in stubs}, checked,
+                                    docs_prefix=self.docs_prefix, settings=self.translation_settings,
+                                    publish=self.publish)
+            for base, text in sorted(pages.items()):
+                own = translation_path(base, lang.locale)
+                path = self.docs_prefix + own
+                if base in stubs:
+                    if text.splitlines() != stubs[base].splitlines():
+                        report.diagnostics.append(Diagnostic(
+                            path, 1, None, "principles.page-edited",
+                            "a principle page's translation holds the same two macro calls as the English page (the "
+                            "words come from principles/principles." + lang.locale + ".yaml); run "
+                            "`python3 scripts/write_principle_pages.py`"))
+                    continue
+                if base not in english:
+                    continue
+                page, problems = scan_page(own, text, self.framework, self.settings, self.render_for_scan,
+                                           docs_prefix=self.docs_prefix, path=path)
+                report.diagnostics += [d for d in problems if not d.code.startswith("modules.bad-front-matter")
+                                       or "translation" not in d.message]
+                source = coverage.pages.get(base)
+                if source is not None:
+                    report.diagnostics += compare_structure(source, page, training=self.settings.is_training(base))
+            self.translations[lang.locale] = report
+            found += report.diagnostics
+        return found
 
     # -- slots -----------------------------------------------------------------------------------------------
     def slot_uses(self, sources: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]:
