@@ -297,6 +297,7 @@ class Site:
         found = set(self.stub_problems(english)) | set(self.slot_problems(english))
         found |= set(self.check_translations(english, translated, coverage))
         coverage.diagnostics = [d for d in sorted(set(coverage.diagnostics) | found) if coverage.severity(d) != "off"]
+        coverage.languages = self.translations
         self.coverage = coverage
         return coverage
 

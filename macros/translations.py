@@ -114,7 +114,7 @@ def sections_of(text: str) -> list[tuple[str, str, int, str]]:
     lines, masked = text.split("\n"), protected.split("\n")
     found: list[tuple[str, str, int, list[str]]] = [("(top)", "", body_start + 1, [])]
     for index, (line, mask) in enumerate(zip(lines, masked)):
-        heading = _H2.match(mask)
+        heading = _H2.match(mask) and _H2.match(line)  # the mask says it is not code; the line gives its words
         if heading:
             title = heading.group("title")
             explicit = _ID.search(title)
@@ -274,6 +274,23 @@ class LanguageReport:
     def count(self, state: str) -> int:
         """How many pages are in this state."""
         return sum(1 for p in self.pages if p.state == state)
+
+
+def language_lines(report: LanguageReport) -> list[str]:
+    """One language's section of a report, as text lines."""
+    lang = report.language
+    lines = [f"{lang.name} ({lang.locale}): {report.count('translated')} translated, {report.count('stale')} stale, "
+             f"{report.count('draft-left-out')} drafts left out of a publish build, {report.count('missing')} not "
+             f"translated (shown in English with the notice)"]
+    for page in report.pages:
+        if page.state == "stale":
+            changed = ", ".join(page.changed) or "not stamped"
+            lines.append(f"  stale: {page.src_uri} ({page.status}); English sections changed: {changed}")
+        elif page.state in ("translated", "draft-left-out"):
+            lines.append(f"  {page.state}: {page.src_uri} ({page.status})")
+    for src in report.left_out:
+        lines.append(f"  left out when publishing: {src}")
+    return lines
 
 
 def changed_sections(meta: TranslationMeta, source_text: str) -> tuple[str, ...]:

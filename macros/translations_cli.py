@@ -17,7 +17,7 @@ from pathlib import Path
 from .diagnostics import ProblemsFound
 from .files import write_text_atomic
 from .site import Site
-from .translations import LanguageReport, split_language, stamp
+from .translations import language_lines, split_language, stamp
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -74,23 +74,6 @@ def stamp_pages(site: Site, pages: list[str]) -> int:
     return code
 
 
-def format_language(report: LanguageReport) -> list[str]:
-    """One language's section of a report, as text lines."""
-    lang = report.language
-    lines = [f"{lang.name} ({lang.locale}): {report.count('translated')} translated, {report.count('stale')} stale, "
-             f"{report.count('draft-left-out')} drafts left out of a publish build, {report.count('missing')} not "
-             f"translated (shown in English with the notice)"]
-    for page in report.pages:
-        if page.state == "stale":
-            changed = ", ".join(page.changed) or "not stamped"
-            lines.append(f"  stale: {page.src_uri} ({page.status}); English sections changed: {changed}")
-        elif page.state in ("translated", "draft-left-out"):
-            lines.append(f"  {page.state}: {page.src_uri} ({page.status})")
-    for src in report.left_out:
-        lines.append(f"  left out when publishing: {src}")
-    return lines
-
-
 def report(site: Site, language: str | None) -> int:
     """Print the per-language report and every translation problem; 1 when any is an error."""
     if language is not None and language not in site.locales[1:]:
@@ -106,7 +89,7 @@ def report(site: Site, language: str | None) -> int:
     for locale, rep in site.translations.items():
         if language and locale != language:
             continue
-        print("\n".join(format_language(rep)))
+        print("\n".join(language_lines(rep)))
         for d in sorted(rep.diagnostics):
             severity = site.settings.severity(d.code)
             if severity == "off":

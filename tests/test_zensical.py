@@ -38,10 +38,11 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
-def zensical_build(project: Path) -> subprocess.CompletedProcess:
-    """`zensical build --clean` in a fresh process, with the project's own macros package first on the path."""
-    return subprocess.run([sys.executable, "-m", "zensical", "build", "--clean"], cwd=project, capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": str(project)})
+def zensical_build(project: Path, *extra: str) -> subprocess.CompletedProcess:
+    """The Zensical build of every language (`scripts/build_zensical.py --clean`: the check, then zensical-i18n
+    running Zensical once per language) in a fresh process, with the project's own macros package first on the path."""
+    return subprocess.run([sys.executable, "scripts/build_zensical.py", "--clean", *extra], cwd=project,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(project)})
 
 
 def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess:
