@@ -185,10 +185,20 @@ def weave_page(site, markdown: str, src_uri: str, meta, known_names, line_offset
 
     woven = site.weave(markdown, src_uri, known_names=known_names, line_offset=line_offset)
     _escape_own_title(site, src_uri, meta)
+    _add_review_line(woven, src_uri, meta)
     hidden = [name for name in PageMacros.NAMES if name in meta]
     if woven.needs_jinja and hidden:
         woven.text = "".join(f'{{% set {name} = macros["{name}"] %}}' for name in hidden) + woven.text
     return woven
+
+
+def _add_review_line(woven, src_uri: str, meta) -> None:
+    """A safety page's owner role and review dates, at the foot of the page (checked by the scan)."""
+    from .safety import render_review, review_of
+
+    review = review_of(src_uri, meta, src_uri)
+    if review is not None:
+        woven.text = woven.text.rstrip("\n") + "\n\n" + render_review(review) + "\n"
 
 
 def _escape_own_title(site, src_uri: str, meta) -> None:

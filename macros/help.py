@@ -42,7 +42,9 @@ class HelpLine:
 
     @property
     def href(self) -> str:
-        """The link that dials (or texts) this line."""
+        """The link that dials (or texts) this line; a line with no number links its website."""
+        if not self.number:
+            return self.url or ""
         return f"{'sms' if self.sms else 'tel'}:{self.dial}"
 
 
@@ -101,7 +103,9 @@ def parse_help(value: Any, path: str = "mkdocs.yml", line_of: Callable[..., int]
             ok = False
         if isinstance(number, int) and not isinstance(number, bool):
             number = str(number)
-        if not isinstance(number, str) or not _DIALLABLE.fullmatch(number.strip()):
+        if number is None and isinstance(entry.get("url"), str):
+            number = ""  # a service reached through its website or app only (999 BSL), never a made-up number
+        elif not isinstance(number, str) or not _DIALLABLE.fullmatch(number.strip()):
             bad(("lines", index, "number"), f"{place}.number must be the number to dial, digits and spaces only "
                                             f"(not {number!r}); put words such as \"option 2\" in display or "
                                             f"description")

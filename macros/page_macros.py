@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from . import render
+from . import render, safety
 from .diagnostics import did_you_mean
 from .framework import LEVELS, Principle
 from .weave import Call, MacroError
@@ -42,6 +42,9 @@ USAGE: dict[str, str] = {
     "principle_page": '{{ principle_page("mutuality") }}',
     "local": '{{ local("lone-working") }}',
     "local_values": "{{ local_values() }}",
+    "material": '{{ material("crisis-scene-jo") }}',
+    "escalation": '{{ escalation() }} or {{ escalation("urgent-today") }}',
+    "escalation_link": "{{ escalation_link() }}",
 }
 #: The kinds of timed section in a module.
 SECTION_KINDS = ("session", "break")
@@ -209,7 +212,7 @@ class PageMacros:
                              "module_overview() works only on a training module page with module, title, "
                              "duration and objectives in its front matter")
         return render.module_overview(module, self.site.framework, self.src_uri,
-                                      self.site.downloads.get(self.src_uri, ()))
+                                      self.site.downloads.get(self.src_uri, ()), self.site.materials_of(self.src_uri))
 
     def help_lines(self) -> str:
         """The urgent help lines from the site configuration."""
@@ -258,6 +261,44 @@ class PageMacros:
     def local_values(self) -> str:
         """The organisation's own values as cards (a local variant), or a box saying where they go."""
         return render.local_values(self.site.framework, self.src_uri)
+
+    def material(self, id: str) -> str:
+        """A card, script, form or deck (principles/materials/): its participant side (and a deck's cards) in a
+        box, its facilitator side in a facilitator note, which participant handouts leave out."""
+        materials = self.site.materials
+        if not isinstance(id, str):
+            raise MacroError("macros.bad-arguments", f"material() needs a material id in quotes, not {id!r}; write "
+                                                     f"it like {USAGE['material']}")
+        found = materials.get(id)
+        if found is None:
+            raise MacroError("materials.unknown-id", f'unknown material "{id}" in material(); {materials.suggest(id)} '
+                                                     f"(the materials are in {materials.folder}/)")
+        self.site.use_material(self.src_uri, found.id)
+        return render.material(found)
+
+    def escalation(self, part: str | None = None) -> str:
+        """The escalation rule from principles/safety.yml: all three speeds and the cannot-reach rule, or one
+        part (``"life-at-risk"``, ``"urgent-today"``, ``"any-other-worry"``, ``"cannot-reach"``)."""
+        rule = self._rule()
+        if part is not None and (not isinstance(part, str) or part not in rule.part_ids):
+            raise MacroError("macros.bad-arguments", f"unknown part {part!r} in escalation(); "
+                                                     f"{rule.suggest(str(part))} (or no argument for the whole rule)")
+        variant = self.site.variant
+        contacts = variant.slots.get("crisis-contacts", "") if variant and part is None else ""
+        return safety.render_escalation(rule, self.src_uri, part, contacts, variant.organisation if variant else "")
+
+    def escalation_link(self, label: str = "the three speeds") -> str:
+        """An inline link to the whole escalation rule, on the crisis page."""
+        if not isinstance(label, str) or not label.strip():
+            raise MacroError("macros.bad-arguments", f"escalation_link() takes link words in quotes; write it like "
+                                                     f"{USAGE['escalation_link']}")
+        return safety.render_escalation_link(self._rule(), self.src_uri, label.strip())
+
+    def _rule(self) -> safety.Escalation:
+        if self.site.safety is None:
+            raise MacroError("macros.bad-arguments", f"the escalation rule is not loaded; keep {safety.SAFETY_FILE} "
+                                                     f"in the project")
+        return self.site.safety
 
     def _own_principle(self, value: Any, macro: str) -> Principle:
         """The principle whose own page this is; its links are relative to that page, so nowhere else."""

@@ -20,6 +20,7 @@ from .framework import LEVELS, Framework, Principle
 from .help import HelpSettings
 
 if TYPE_CHECKING:
+    from .materials import Material
     from .slots import Slot
 
 if TYPE_CHECKING:
@@ -135,6 +136,38 @@ def local_slot(slot: Slot, filled: str | None, organisation: str = "") -> str:
     return (f'<div class="local-slot local-slot--empty" role="note" markdown>\n'
             f'<p class="local-slot__label"><strong>Your service adds {text(slot.what)} here.</strong></p>\n'
             f"<p>{text(slot.purpose)}</p>\n</div>")
+
+
+def _indent(markdown: str, prefix: str = "    ") -> str:
+    return "\n".join((prefix + line) if line.strip() else "" for line in markdown.splitlines())
+
+
+def material(item: Material) -> str:
+    """A training material in a page: the participant side (and a deck's cards) in a box, the facilitator side in
+    a facilitator note inside it (collapsed on the site, kept in facilitator guides, left out of handouts).
+
+    The title is data and escaped; the sides are the author's Markdown, as written (macro syntax was refused
+    when the YAML was read).
+    """
+    parts = [f'<div class="material material--{item.kind}" markdown>',
+             f'<p class="material__label"><span class="material__kind">{text(item.kind_label)}</span> '
+             f'<strong class="material__title">{text(item.title)}</strong></p>', "",
+             item.participant, ""]
+    if item.cards:
+        cards = "\n".join(f'<div class="material__card" role="listitem" markdown>\n\n{card}\n\n</div>'
+                          for card in item.cards)
+        parts += [f'<div class="material__cards" role="list" aria-label="{len(item.cards)} cards" markdown>',
+                  cards, "</div>", ""]
+    if item.facilitator:
+        parts += [f'??? facilitator "For facilitators: {text(item.title)}"', _indent(item.facilitator), ""]
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def material_needs(materials: Sequence[Material]) -> list[str]:
+    """One line per material a module shows, for its "What you need in the room" list."""
+    return [f"{item.kind_label}: {item.title}" + (f", {len(item.cards)} cards" if item.cards else "")
+            + " (print it from the module's materials pack)" for item in materials]
 
 
 def prompts(framework: Framework, level: str, from_src: str) -> str:
@@ -282,8 +315,9 @@ def session_plan_table(module: Module, framework: Framework, from_src: str) -> s
 
 
 def module_overview(module: Module, framework: Framework, from_src: str,
-                    downloads: Sequence[tuple[str, str]] = ()) -> str:
-    """A module page's length, objectives, session plan and course-pack downloads ((label, docs path) pairs)."""
+                    downloads: Sequence[tuple[str, str]] = (), materials: Sequence[Material] = ()) -> str:
+    """A module page's length, objectives, session plan and course-pack downloads ((label, docs path) pairs);
+    for facilitators, what they need in the room: the front matter's ``materials:`` and the materials the page shows."""
     objectives = "\n".join(f"- {text(o)}" for o in module.objectives)
     parts = [
         "<div class=\"module-overview\" markdown>\n",
@@ -296,8 +330,9 @@ def module_overview(module: Module, framework: Framework, from_src: str,
         parts.append(f"**Course pack downloads**\n\n{items}\n")
     parts.append("</div>")
     preparation = []
-    if module.materials:
-        preparation.append("**What you need in the room**\n\n" + "\n".join(f"- {text(m)}" for m in module.materials))
+    needs = [*module.materials, *material_needs(materials)]
+    if needs:
+        preparation.append("**What you need in the room**\n\n" + "\n".join(f"- {text(m)}" for m in needs))
     if module.key_points:
         preparation.append("**Key points**\n\n" + "\n".join(f"- {text(k)}" for k in module.key_points))
     if preparation:
@@ -345,15 +380,19 @@ def help_lines(help: HelpSettings) -> str:
     """The urgent-help list, from configuration (never hard-coded in prose)."""
     items = []
     for line in help.lines:
-        call = f'<a href="{escape(line.href)}">{escape(line.display or line.number)}</a>'
-        extra = f' <a href="{escape(line.url)}">{escape(line.url_text or "Website")}</a>' if line.url else ""
+        if line.number:
+            call = f'<a href="{escape(line.href)}">{escape(line.display or line.number)}</a>'
+            extra = f' <a href="{escape(line.url)}">{escape(line.url_text or "Website")}</a>' if line.url else ""
+        else:  # reached through its website or app only
+            call = f'<a href="{escape(line.url)}">{escape(line.url_text or line.display or "Website")}</a>'
+            extra = ""
         items.append(f"<li><strong>{text(line.name)}</strong>: {call}. {text(line.description)}{extra}</li>")
     head = f"<p>{text(help.intro)}</p>\n" if help.intro else ""
     return f'{head}<ul class="help-lines">\n' + "\n".join(items) + "\n</ul>"
 
 
 __all__ = [
-    "LEVELS", "attribution", "checklist", "coverage_matrix", "duration", "exemption", "exemptions", "framework_diagram", "help_lines",
+    "LEVELS", "attribution", "material", "material_needs", "checklist", "coverage_matrix", "duration", "exemption", "exemptions", "framework_diagram", "help_lines",
     "length_text", "link", "module_overview", "principle_card", "principle_chips", "principle_link", "principles_overview", "prompts",
     "rel", "session_plan_table", "text",
 ]

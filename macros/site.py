@@ -8,6 +8,8 @@ rendered chips, and the page being woven between the glue's two macro steps.
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -22,9 +24,11 @@ from .diagnostics import Diagnostic, ProblemsFound
 from .framework import LEVELS, PRINCIPLES_FOLDER, Framework, Principle, load_framework, principle_of_page
 from .help import HelpSettings, parse_help
 from .markdown_html import SiteMarkdown
+from .materials import Materials, load_materials
 from .page_macros import PageMacros
 from .project import ProjectConfig, read_project_config
 from .settings import Settings, load_settings
+from .safety import SAFETY_FILE, Escalation, load_safety, review_of, review_problems
 from .slots import SLOTS_FILE, SlotCatalogue, load_slots
 from .templating import render_leftovers
 from .translations import (TRANSLATIONS_FILE, Language, LanguageReport, TranslationSettings, check_language,
@@ -79,6 +83,11 @@ class Site:
     """The error-severity diagnostics of this build: the glue fails the build on them itself."""
     slots: SlotCatalogue = field(default_factory=SlotCatalogue, repr=False)
     """The slot catalogue (principles/slots.yml): where each service's own facts go in the core pages."""
+    materials: Materials = field(default_factory=Materials, repr=False)
+    """The training materials (principles/materials/*.yml): cards, scripts, forms and decks, by id."""
+    material_uses: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """Per page, the ids of the materials its material() calls show, in the order first shown (filled by the
+    macro as pages render, so the scan sees every call the reader sees, Jinja's included)."""
     variant: Variant | None = None
     """The local variant this build is for (local/<name>/local.yml), or None for the generic handbook."""
     overlay: bool = False
@@ -86,6 +95,10 @@ class Site:
     when docs_dir already holds them (a variant's site build, see ``variant_build``)."""
     publish: bool = False
     """A publish build: an empty required slot is an error (a draft build only warns)."""
+    safety: Escalation | None = None
+    """The escalation rule and the safety pages (principles/safety.yml); None only for sites made from data."""
+    today: _dt.date | None = None
+    """The date review dates are checked against (tests fix it; None: today)."""
     _markdown: SiteMarkdown | None = field(default=None, repr=False)
     markdown_memo: Path | None = None
     """A folder where each page's HTML is kept between runs (``SiteMarkdown``); None: convert every time."""
@@ -109,6 +122,7 @@ class Site:
         root = root.resolve()
         problems: list[Diagnostic] = []
         framework = settings = help = slots = None
+        materials = Materials()
         if variant is not None:
             check_variant_name(root, variant)
         try:
@@ -127,6 +141,15 @@ class Site:
             problems += error.diagnostics
         try:
             slots = load_slots(root / SLOTS_FILE, SLOTS_FILE)
+        except ProblemsFound as error:
+            problems += error.diagnostics
+        try:
+            materials = load_materials(root)
+        except ProblemsFound as error:
+            problems += error.diagnostics
+        safety = None
+        try:
+            safety = load_safety(root / SAFETY_FILE, SAFETY_FILE)
         except ProblemsFound as error:
             problems += error.diagnostics
         translation_settings = TranslationSettings()
@@ -149,13 +172,12 @@ class Site:
             framework = loaded.apply(framework)
             help = loaded.help_for(help)
         publish = bool(config.extra.get("publish")) if publish is None else publish
-        if publish:  # a publish build never sends out a translation of old English text
-            settings = replace(settings, rules={**settings.rules, "translations.stale": "error",
-                                                "translations.not-stamped": "error"})
+        if publish:  # a page past its review, a safety page without dates, a stale translation: never published
+            settings = settings.for_publishing()
         languages = languages_of(config.data)
         languages.sort(key=lambda lang: not lang.default)
-        return cls(root, docs, framework, settings, help, config=config, slots=slots, variant=loaded,
-                   overlay=variant is not None, publish=publish, languages=languages,
+        return cls(root, docs, framework, settings, help, config=config, slots=slots, materials=materials,
+                   variant=loaded, overlay=variant is not None, publish=publish, safety=safety, languages=languages,
                    translation_settings=translation_settings)
 
     @classmethod
@@ -291,10 +313,12 @@ class Site:
         Coverage is the default language's: a translation (``page.cy.md``) is not another English page. Each
         translation is checked against its English page instead (``check_translations``), and its problems
         join the coverage's, so the build, the CLI and the gate see them the same way."""
+        self.material_uses = {}
         english, translated = self.split_sources(sources)
         coverage = scan_site(english, self.framework, self.settings, self.render_for_scan,
                              docs_prefix=self.docs_prefix, paths={s: self.display_path(s) for s in english})
-        found = set(self.stub_problems(english)) | set(self.slot_problems(english))
+        found = set(self.stub_problems(english)) | set(self.slot_problems(english)) | set(self.review_problems(coverage))
+        found |= set(self.materials.unused(i for ids in self.material_uses.values() for i in ids))
         found |= set(self.check_translations(english, translated, coverage))
         coverage.diagnostics = [d for d in sorted(set(coverage.diagnostics) | found) if coverage.severity(d) != "off"]
         coverage.languages = self.translations
@@ -330,14 +354,27 @@ class Site:
                     continue
                 page, problems = scan_page(own, text, self.framework, self.settings, self.render_for_scan,
                                            docs_prefix=self.docs_prefix, path=path)
-                report.diagnostics += [d for d in problems if not d.code.startswith("modules.bad-front-matter")
-                                       or "translation" not in d.message]
+                report.diagnostics += problems
                 source = coverage.pages.get(base)
                 if source is not None:
                     report.diagnostics += compare_structure(source, page, training=self.settings.is_training(base))
             self.translations[lang.locale] = report
             found += report.diagnostics
         return found
+
+    # -- review dates ----------------------------------------------------------------------------------------
+    def review_problems(self, coverage: Coverage) -> list[Diagnostic]:
+        """Read every page's review: front matter into ``coverage.reviews``; return the review problems."""
+        problems: list[Diagnostic] = []
+        reviews = []
+        for src_uri, page in sorted(coverage.pages.items()):
+            found = review_of(src_uri, page.meta or {}, self.display_path(src_uri), 1, problems)
+            if found is not None:
+                reviews.append(found)
+        coverage.reviews = reviews
+        coverage.today = self.today or _dt.date.today()
+        safety_pages = self.safety.pages if self.safety else ()
+        return problems + review_problems(reviews, safety_pages, coverage.pages, coverage.today, self.display_path)
 
     # -- slots -----------------------------------------------------------------------------------------------
     def slot_uses(self, sources: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]:
@@ -373,6 +410,16 @@ class Site:
                 problems.append(Diagnostic(variant.source, 1, None, code,
                                            f'required slot "{slot.id}" is empty (no page uses it yet); {stage}: {fix}'))
         return problems
+
+    def use_material(self, src_uri: str, material_id: str) -> None:
+        """Record that a page shows a material (``material_uses``)."""
+        ids = self.material_uses.setdefault(src_uri, [])
+        if material_id not in ids:
+            ids.append(material_id)
+
+    def materials_of(self, src_uri: str) -> list:
+        """The materials a page shows, in the order it first shows them (known once the site is scanned)."""
+        return [m for m in (self.materials.get(i) for i in self.material_uses.get(src_uri, ())) if m is not None]
 
     def macros(self, src_uri: str) -> PageMacros:
         """The macros bound to one page."""

@@ -25,15 +25,6 @@ def visible(html: str) -> str:
     return html
 
 
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("real-site")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-                            cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert result.returncode == 0, result.stderr
-    return out
-
-
 def test_real_site_builds_strictly_with_no_template_leftovers(real_site):
     pages = sorted(real_site.rglob("*.html"))
     assert len(pages) > 40

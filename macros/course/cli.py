@@ -24,7 +24,6 @@ from ..diagnostics import ProblemsFound
 from .cache import CACHE_FOLDER, PackCache
 from .course import Course
 from .jobs import Failed, Written, prepare_output, write_files
-from .rendering import pack_specs
 from ..variant import UnknownVariant
 from .settings import AUDIENCES, PACK_FORMATS, CourseError
 
@@ -100,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         course = Course.load(root, variant=args.variant)
         pages = course.modules.select(args.module)
-        specs = pack_specs(pages, args.audience or AUDIENCES, args.format, whole_course=not args.module)
+        specs = course.pack_specs(pages, args.audience or AUDIENCES, args.format, whole_course=not args.module)
         plan = course.plan(specs, _open_cache(root), force=args.force)
         problems = course.problems(pages if args.module else course.modules.pages, plan.to_render)
         if problems:

@@ -62,6 +62,7 @@ def report_data(coverage: Coverage) -> dict[str, Any]:
                       "minutes": s.minutes, "principles": list(s.principles), "exempt": s.exempt}
                      for s in coverage.training_sections],
         "principles": principles,
+        "reviews": [r.as_dict(coverage.today) for r in coverage.reviews],
         "violations": [diag(d) for d in coverage.errors],
         "warnings": [diag(d) for d in coverage.warnings],
         **({"languages": {locale: language_data(report) for locale, report in sorted(coverage.languages.items())}}
