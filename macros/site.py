@@ -31,9 +31,10 @@ from .settings import Settings, load_settings
 from .safety import SAFETY_FILE, Escalation, load_safety, review_of, review_problems
 from .slots import SLOTS_FILE, SlotCatalogue, load_slots
 from .templating import render_leftovers
-from .translations import (TRANSLATIONS_FILE, Language, LanguageReport, TranslationSettings, check_language,
-                           compare_structure, languages_of, load_translation_settings, split_language,
-                           translation_path)
+from .translations import (TRANSLATIONS_FILE, WORDS, FrameworkTranslation, Language, LanguageReport,
+                           PageStatus, TranslationSettings, check_language, compare_structure, digest, languages_of,
+                           load_principles_translation, load_translation_settings, principles_translation_path,
+                           split_language, status_problems, translation_path)
 from .variant import UnknownVariant, Variant, check_variant_name, load_variant
 from .weave import Call, MacroError, Woven, find_calls, protect, weave
 
@@ -107,6 +108,8 @@ class Site:
     translation_settings: TranslationSettings = field(default_factory=TranslationSettings, repr=False)
     translations: dict[str, LanguageReport] = field(default_factory=dict)
     """Per translated language (not the default), once ``scan`` has run: every page's state and problems."""
+    principle_translations: dict[str, FrameworkTranslation] = field(default_factory=dict, repr=False)
+    """Per language, principles/principles.<locale>.yaml read over the framework."""
 
     @classmethod
     def load(cls, root: Path, docs_dir: Path | None = None, config: ProjectConfig | None = None,
@@ -176,9 +179,17 @@ class Site:
             settings = settings.for_publishing()
         languages = languages_of(config.data)
         languages.sort(key=lambda lang: not lang.default)
+        principle_translations = {}
+        for lang in languages[1:]:
+            found, trouble = load_principles_translation(root, lang.locale, framework)
+            problems += [d for d in trouble if settings.severity(d.code) == "error"]
+            if found is not None:
+                principle_translations[lang.locale] = found
+        if problems:
+            raise ProblemsFound(problems)
         return cls(root, docs, framework, settings, help, config=config, slots=slots, materials=materials,
                    variant=loaded, overlay=variant is not None, publish=publish, safety=safety, languages=languages,
-                   translation_settings=translation_settings)
+                   translation_settings=translation_settings, principle_translations=principle_translations)
 
     @classmethod
     def from_data(cls, framework: Framework, settings: Settings | None = None, help: HelpSettings | None = None,
@@ -295,6 +306,22 @@ class Site:
         """The language a page is written in: its suffix's (``help.cy.md``), else the default language."""
         return split_language(src_uri, self.locales)[1] or self.languages[0].locale
 
+    def framework_for(self, locale: str):
+        """The framework in one language: its principles file's titles, prompts and translations over the English.
+        English (the quotations always, and everything when the language has no file, or in a publish build while
+        the file is a draft) otherwise."""
+        found = self.principle_translations.get(locale)
+        if found is None or (self.publish and found.meta.status != "reviewed"):
+            return self.framework
+        return found.framework
+
+    def words_for(self, locale: str) -> dict[str, str]:
+        """The words around the principles (chip labels, the translation note) in the framework's language."""
+        found = self.principle_translations.get(locale)
+        if found is None or self.framework_for(locale) is self.framework:
+            return dict(WORDS)
+        return dict(found.words)
+
     def split_sources(self, sources: Mapping[str, str]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
         """(the default language's pages, per other language its translations keyed by the English page)."""
         default: dict[str, str] = {}
@@ -358,6 +385,23 @@ class Site:
                 source = coverage.pages.get(base)
                 if source is not None:
                     report.diagnostics += compare_structure(source, page, training=self.settings.is_training(base))
+            principles = self.principle_translations.get(lang.locale)
+            if principles is not None:
+                path = principles_translation_path(lang.locale)
+                source_text = (self.root / FRAMEWORK_FILE).read_text(encoding="utf-8")
+                report.diagnostics += status_problems(principles.meta, path, self.translation_settings)
+                state = "translated"
+                if principles.meta.source != digest(source_text):
+                    state = "stale"
+                    report.diagnostics.append(Diagnostic(
+                        path, principles.meta.line("source"), None,
+                        "translations.stale" if principles.meta.source else "translations.not-stamped",
+                        f"{FRAMEWORK_FILE} changed since these translations were made (or they were never stamped); "
+                        f"update them, then run `python3 scripts/translations.py stamp {path}`"))
+                if self.publish and principles.meta.status != "reviewed" and state == "translated":
+                    state = "draft-left-out"
+                    report.left_out.append(path)
+                report.pages.append(PageStatus(FRAMEWORK_FILE, state, principles.meta.status))
             self.translations[lang.locale] = report
             found += report.diagnostics
         return found

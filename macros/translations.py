@@ -301,6 +301,23 @@ def changed_sections(meta: TranslationMeta, source_text: str) -> tuple[str, ...]
     return tuple(a for a in names if now.get(a) != was.get(a))
 
 
+def status_problems(meta: TranslationMeta, path: str, settings: TranslationSettings) -> list[Diagnostic]:
+    """A translation's status and reviewer: draft or reviewed, and reviewed only by a role from the settings."""
+    if meta.status not in STATUSES:
+        return [Diagnostic(path, meta.line("status"), None, "translations.bad-status",
+                           f"translation.status must be draft or reviewed, not {meta.status!r}; a new translation is "
+                           f"a draft until a fluent reviewer checks it")]
+    if meta.status == "reviewed" and not meta.reviewed_by:
+        return [Diagnostic(path, meta.line("status"), None, "translations.bad-status",
+                           "a reviewed translation names the role that reviewed it in translation.reviewed_by")]
+    if meta.status == "reviewed" and meta.reviewed_by not in settings.reviewer_roles:
+        roles = ", ".join(settings.reviewer_roles) or "(none yet)"
+        return [Diagnostic(path, meta.line("reviewed_by"), None, "translations.reviewer-not-role",
+                           f"translation.reviewed_by is {meta.reviewed_by!r}: name a role from {TRANSLATIONS_FILE} "
+                           f"({roles}), never a person")]
+    return []
+
+
 def check_language(language: Language, sources: Mapping[str, str], translated: Mapping[str, str], *,
                    docs_prefix: str, settings: TranslationSettings, publish: bool) -> LanguageReport:
     """Freshness and status of every translation into ``language``.
@@ -321,21 +338,7 @@ def check_language(language: Language, sources: Mapping[str, str], translated: M
         meta, found = read_translation_meta(translated[src_uri], path)
         report.diagnostics += found
         fix = f"run `python3 scripts/translations.py stamp {path}`"
-        if meta.status not in STATUSES:
-            report.diagnostics.append(Diagnostic(path, meta.line("status"), None, "translations.bad-status",
-                                                 f"translation.status must be draft or reviewed, not {meta.status!r}; "
-                                                 f"a new translation is a draft until a fluent reviewer checks it"))
-        elif meta.status == "reviewed":
-            if not meta.reviewed_by:
-                report.diagnostics.append(Diagnostic(path, meta.line("status"), None, "translations.bad-status",
-                                                     "a reviewed translation names the role that reviewed it in "
-                                                     "translation.reviewed_by"))
-            elif meta.reviewed_by not in settings.reviewer_roles:
-                roles = ", ".join(settings.reviewer_roles) or "(none yet)"
-                report.diagnostics.append(Diagnostic(
-                    path, meta.line("reviewed_by"), None, "translations.reviewer-not-role",
-                    f"translation.reviewed_by is {meta.reviewed_by!r}: name a role from {TRANSLATIONS_FILE} "
-                    f"({roles}), never a person"))
+        report.diagnostics += status_problems(meta, path, settings)
         if meta.source is None:
             report.diagnostics.append(Diagnostic(path, meta.line("source"), None, "translations.not-stamped",
                                                  f"this translation does not record which English text it was made "
@@ -404,3 +407,94 @@ def compare_structure(source, translation, *, training: bool) -> list[Diagnostic
                                 f"the module lasts {translation.module.duration} minutes here but "
                                 f"{source.module.duration} in English ({source.path})"))
     return found
+
+
+# -- the principles in another language ----------------------------------------------------------------------
+#: Keys of a principle (or the theme) in principles.<locale>.yaml. ``statement`` and ``facets`` are refused: they
+#: are the paper's English words; a translation goes under the ``*_translation`` keys and is shown as ours.
+PRINCIPLE_KEYS = ("title", "summary", "statement_translation", "facets_translation", "prompts", "indicators")
+QUOTED_KEYS = ("statement", "facets")
+#: The words around the principles that the renderers need in each language (English defaults).
+WORDS = {
+    "grounded_in": "Grounded in:",
+    "principle": "Principle",
+    "across_all": "Across all five:",
+    "in_our_words": "In this handbook's words:",
+    "our_translation": "This handbook's own translation, not the paper's words.",
+    "english_original": "The English original (quoted from the paper)",
+}
+
+
+def principles_translation_path(locale: str) -> str:
+    """``principles/principles.cy.yaml``: the principles' translation into one language, beside the English."""
+    return f"principles/principles.{locale}.yaml"
+
+
+@dataclass(frozen=True)
+class FrameworkTranslation:
+    """A language's principles file: the framework with translated titles and words, and its own status."""
+
+    framework: Any
+    words: Mapping[str, str]
+    meta: TranslationMeta
+    source: str
+
+
+def load_principles_translation(root: Path, locale: str, framework) -> tuple[FrameworkTranslation | None,
+                                                                                   list[Diagnostic]]:
+    """Read principles/principles.<locale>.yaml over ``framework`` (None when there is none); a ``statement`` or
+    ``facets`` key is refused (``translations.quoted-text``): the paper's words are never replaced by ours."""
+    from dataclasses import replace
+
+    display = principles_translation_path(locale)
+    path = root / display
+    if not path.exists():
+        return None, []
+    text = path.read_text(encoding="utf-8")
+    doc, problems = load_yaml(text, display)
+    found = [Diagnostic(display, p.line, p.column, "yaml.syntax" if p.code == "yaml.syntax" else p.code, p.message)
+             for p in problems]
+    if doc is None or not isinstance(doc.data, dict):
+        return None, found + [Diagnostic(display, 1, None, "translations.bad-status",
+                                         "the file must be a mapping with translation:, words: and principles:")]
+    data = doc.data
+    block = data.get("translation") if isinstance(data.get("translation"), dict) else {}
+    lines = {"translation": doc.where(("translation",)).line}
+    lines.update({k: doc.where(("translation", k)).line for k in block})
+    meta = TranslationMeta(block.get("status"), block.get("reviewed_by"), bool(block.get("machine_assisted")),
+                           block.get("source"), {}, lines)
+    words = {**WORDS, **{k: str(v) for k, v in (data.get("words") or {}).items() if k in WORDS}}
+    entries = data.get("principles") if isinstance(data.get("principles"), dict) else {}
+    by_id = {p.id: p for p in framework.linkable}
+    changed = {}
+    for pid, entry in entries.items():
+        where = doc.where(("principles", pid), key=True).line
+        if pid not in by_id:
+            found.append(Diagnostic(display, where, None, "principles.unknown-id",
+                                    f'unknown principle id "{pid}"; {framework.suggest(str(pid))}'))
+            continue
+        if not isinstance(entry, dict):
+            continue
+        for key in entry:
+            line = doc.where(("principles", pid, key), key=True).line
+            if key in QUOTED_KEYS:
+                found.append(Diagnostic(
+                    display, line, None, "translations.quoted-text",
+                    f'{pid}: "{key}" is the paper\'s English quotation and cannot be replaced by a translation; put '
+                    f"this handbook's own translation under {key}_translation:, which pages show as ours, with the "
+                    f"English original one click away"))
+            elif key not in PRINCIPLE_KEYS:
+                found.append(Diagnostic(display, line, None, "principles.unknown-field",
+                                        f'{pid}: unknown field "{key}"; expected one of {", ".join(PRINCIPLE_KEYS)}'))
+        p = by_id[pid]
+        prompts = entry.get("prompts") if isinstance(entry.get("prompts"), dict) else {}
+        changed[pid] = replace(
+            p, title=str(entry.get("title") or p.title), summary=str(entry.get("summary") or p.summary),
+            statement_translation=str(entry.get("statement_translation") or ""),
+            facets_translation=tuple(str(f) for f in entry.get("facets_translation") or ()),
+            prompts={level: tuple(prompts.get(level) or p.prompts[level]) for level in p.prompts},
+            indicators=tuple(entry.get("indicators") or p.indicators))
+    translated = replace(framework, principles=tuple(changed.get(p.id, p) for p in framework.principles),
+                         theme=changed.get(framework.theme.id, framework.theme),
+                         local_values=tuple(changed.get(p.id, p) for p in framework.local_values))
+    return FrameworkTranslation(translated, words, meta, text), found

@@ -51,10 +51,14 @@ def stamp_pages(site: Site, pages: list[str]) -> int:
     for given in pages:
         path = Path(given).resolve()
         try:
-            rel = path.relative_to(site.docs_dir).as_posix()
+            rel = path.relative_to(site.root / "principles").as_posix() if path.suffix in (".yaml", ".yml") \
+                else path.relative_to(site.docs_dir).as_posix()
         except ValueError:
             print(f"{given}: not a page under {site.docs_prefix}", file=sys.stderr)
             code = 2
+            continue
+        if rel.endswith(".yaml") or rel.endswith(".yml"):
+            code = max(code, stamp_principles(site, path, given))
             continue
         base, locale = split_language(rel, site.locales[1:])
         if locale is None:
@@ -72,6 +76,29 @@ def stamp_pages(site: Site, pages: list[str]) -> int:
             continue
         print(f"{site.docs_prefix}{rel}: stamped from {site.docs_prefix}{base}")
     return code
+
+
+def stamp_principles(site: Site, path: Path, given: str) -> int:
+    """Record principles.yaml's digest in a language's principles file (principles/principles.cy.yaml)."""
+    import re
+
+    from .site import FRAMEWORK_FILE
+    from .translations import digest
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        value = digest((site.root / FRAMEWORK_FILE).read_text(encoding="utf-8"))
+    except OSError as error:
+        print(f"{given}: cannot stamp it ({error.strerror})", file=sys.stderr)
+        return 2
+    if not re.search(r"^translation:\n(?:  .*\n)*?  source: .*$", text, re.M):
+        print(f"{given}: has no translation: block with a source: line to stamp", file=sys.stderr)
+        return 2
+    text = re.sub(r"^(translation:\n(?:  .*\n)*?  source: ).*$", lambda m: m.group(1) + value, text, count=1,
+                  flags=re.M)
+    write_text_atomic(path, text)
+    print(f"{given}: stamped from {FRAMEWORK_FILE}")
+    return 0
 
 
 def report(site: Site, language: str | None) -> int:

@@ -179,3 +179,35 @@ def test_a_draft_is_left_out_of_a_publish_build_and_english_is_served_with_the_n
                                                                      "reviewed_by: fluent Welsh reviewer"))
     page, _ = built_page(site, publish=True)
     assert "Pob egwyddor" in page and '<html lang="cy"' in page
+
+
+def test_a_quoted_statement_given_as_a_translation_is_refused_then_shown_as_ours(make_site):
+    site = make_site({"docs/training/all.cy.md": WELSH_ALL.format(ids='"mutuality"', status="draft",
+                                                                   reviewer="null")}, mkdocs=I18N_MKDOCS)
+    site.write("principles/principles.cy.yaml", """\
+        translation:
+          status: draft
+          source: 0
+        principles:
+          mutuality:
+            title: Cydfuddiant a dwyochredd
+            statement: Sicrhau bod gwerthoedd cydfuddiant a dwyochredd yn sail i berthnasoedd
+        """)
+    check = site.check()
+    assert check.returncode == 2
+    assert ('principles/principles.cy.yaml:7: mutuality: "statement" is the paper\'s English quotation and cannot be '
+            "replaced by a translation; put this handbook's own translation under statement_translation:, which pages "
+            "show as ours, with the English original one click away [translations.quoted-text]") in check.stderr
+    site.write("principles/principles.cy.yaml", (site.root / "principles/principles.cy.yaml").read_text()
+               .replace("    statement:", "    statement_translation:"))
+    check = site.check()
+    assert "[translations.quoted-text]" not in check.stdout + check.stderr
+    from macros.site import Site
+
+    welsh = Site.load(site.root).macros("training/all.cy.md")
+    card = welsh.principle("mutuality")
+    english = Site.load(site.root).framework.get("mutuality").statement
+    assert "Egwyddor 2" not in card                       # no Welsh words given: the English ones
+    assert card.index("Sicrhau bod gwerthoedd") < card.index("<details") < card.index(english)
+    assert '<div lang="en">' in card and "[Cydfuddiant a dwyochredd]" in card
+    assert "[2. Cydfuddiant a dwyochredd]" in welsh.principles("mutuality")
