@@ -46,6 +46,10 @@ USAGE: dict[str, str] = {
     "escalation": '{{ escalation() }} or {{ escalation("urgent-today") }}',
     "escalation_link": "{{ escalation_link() }}",
 }
+#: Block macros whose words come from English data (no translation yet): marked lang="en" on a translated page.
+ENGLISH_BLOCKS = frozenset({"help_lines", "escalation", "local", "material", "module_overview", "prompts", "checklist",
+                            "attribution", "framework_diagram", "coverage_matrix", "coverage_exemptions",
+                            "principle_page", "local_values"})
 #: The kinds of timed section in a module.
 SECTION_KINDS = ("session", "break")
 #: Macros whose output depends only on their arguments and the page's folder (links are relative).
@@ -89,7 +93,12 @@ class PageMacros:
         if problem:
             raise MacroError("macros.bad-arguments",
                              f"{name}() was called wrongly ({problem}); write it like {USAGE[name]}")
-        return method(*args, **(kwargs or {}))
+        output = method(*args, **(kwargs or {}))
+        if name in ENGLISH_BLOCKS and self.language != self.site.locales[0] and output.strip():
+            # the rule and the lists come from English data: on a translated page they say which language they
+            # are in, for screen readers and for readers (never a silent mix of languages)
+            return f'<div class="in-english" lang="{self.site.locales[0]}" markdown>\n\n{output}\n\n</div>'
+        return output
 
     def render_call(self, call: Call) -> str:
         """Render a parsed call (for the weaver and the course packs)."""
