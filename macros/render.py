@@ -61,37 +61,54 @@ def principle_link(principle: Principle, from_src: str) -> str:
     return link(principle, from_src) + "{ .principle-link }"
 
 
-def principle_chips(principles: Sequence[Principle], from_src: str) -> str:
-    """The 'grounded in' line under a section heading: a labelled row of chip links."""
+def principle_chips(principles: Sequence[Principle], from_src: str, words: Mapping[str, str] | None = None) -> str:
+    """The 'grounded in' line under a section heading: a labelled row of chip links (in the page's language)."""
     def kind(p: Principle) -> str:
         return " .principle-chip--theme" if p.is_theme else " .principle-chip--local" if p.is_local else ""
 
+    label = (words or {}).get("grounded_in", "Grounded in:")
     chips = " ".join(f"{link(p, from_src, label=p.label)}{{ .principle-chip{kind(p)} }}" for p in principles)
-    return f'<span class="principle-chips__label">Grounded in:</span> {chips}\n{{: .principle-chips }}'
+    return f'<span class="principle-chips__label">{text(label)}</span> {chips}\n{{: .principle-chips }}'
 
 
-def principle_card(principle: Principle, from_src: str) -> str:
-    """The full card: number, title, statement, facets and a link to the principle's page."""
+def principle_card(principle: Principle, from_src: str, words: Mapping[str, str] | None = None) -> str:
+    """The full card: number, title, statement, facets and a link to the principle's page.
+
+    In another language the statement and facets stay the paper's English words: the card shows this handbook's
+    own translation, said to be ours, with the English quotation one click away (never a translation as a quote)."""
+    words = words or {}
+    number = text(words.get("principle", "Principle"))
     facets = "\n".join(f"<li>{text(f)}</li>" for f in principle.facets)
+    quote = (f'<blockquote class="principle-card__statement">\n<p>{text(principle.statement)}</p>\n'
+             f'<ul class="principle-card__facets">\n{facets}\n</ul>\n</blockquote>\n')
+    if principle.statement_translation:
+        ours = "\n".join(f"<li>{text(f)}</li>" for f in principle.facets_translation)
+        quote = (f'<div class="principle-card__translation">\n<p>{text(principle.statement_translation)}</p>\n'
+                 + (f'<ul class="principle-card__facets">\n{ours}\n</ul>\n' if ours else "")
+                 + f'<p class="principle-card__note">{text(words.get("our_translation", ""))}</p>\n</div>\n'
+                 f'<details class="principle-card__original">\n<summary>{text(words.get("english_original", ""))}'
+                 f'</summary>\n<div lang="en">\n{quote}</div>\n</details>\n')
     return (
         f'<div class="principle-card" markdown>\n'
-        f'<p class="principle-card__number">Principle {principle.number}</p>\n'
+        f'<p class="principle-card__number">{number} {principle.number}</p>\n'
         f'<p class="principle-card__title" markdown><strong>{link(principle, from_src)}</strong></p>\n'
-        f'<blockquote class="principle-card__statement">\n<p>{text(principle.statement)}</p>\n'
-        f'<ul class="principle-card__facets">\n{facets}\n</ul>\n</blockquote>\n'
+        f"{quote}"
         f"</div>"
     )
 
 
-def principles_overview(framework: Framework, from_src: str) -> str:
+def principles_overview(framework: Framework, from_src: str, words: Mapping[str, str] | None = None) -> str:
     """All principles as a grid of cards, with the preamble and the cross-cutting theme, then any local values."""
-    cards = "\n\n".join(principle_card(p, from_src) for p in framework.principles)
+    words = words or {}
+    cards = "\n\n".join(principle_card(p, from_src, words) for p in framework.principles)
+    theme = framework.theme
+    label = theme.statement_translation or theme.statement
     overview = (
         f'<p class="principles-preamble">{text(framework.preamble)}</p>\n\n'
         f'<div class="principle-grid" markdown>\n\n{cards}\n\n</div>\n\n'
-        f'<p class="principles-cross-cutting" markdown><strong>Across all five: '
-        f"{link(framework.theme, from_src, label=framework.theme.statement)}.</strong> "
-        f"In this handbook's words: {text(framework.cross_cutting_summary)}</p>"
+        f'<p class="principles-cross-cutting" markdown><strong>{text(words.get("across_all", "Across all five:"))} '
+        f"{link(theme, from_src, label=label)}.</strong> "
+        f"{text(words.get('in_our_words', 'In this handbook' + chr(39) + 's words:'))} {text(framework.cross_cutting_summary)}</p>"
     )
     if framework.local_values:
         overview += "\n\n" + local_values(framework, from_src)

@@ -34,7 +34,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="check a local variant: docs/ with the pages and values of local/NAME/ (default: the "
                              "generic handbook)")
     parser.add_argument("--publish", action="store_true",
-                        help="with --variant: an empty required slot is an error, not a warning")
+                        help="as a publish build: an empty required slot (--variant), a page past its review date and "
+                             "a stale translation are errors, draft translations are left out")
+    parser.add_argument("--language", metavar="LOCALE",
+                        help="check one translated language (such as cy): its pages against their English sources; "
+                             "the report's problems and its language section are that language's only")
     parser.add_argument("--compare", metavar="BASE",
                         help="report what changed since BASE: a saved JSON report (--format json) or a git revision "
                              "(branch, tag or commit), checked with this engine")
@@ -65,6 +69,18 @@ def _write(output: str, path: str | None) -> bool:
     return True
 
 
+def only_language(site: Site, coverage, locale: str) -> None:
+    """Narrow the coverage's problems and language sections to one translated language; an unknown one is a
+    mistake in the command (exit 2, like an unknown variant)."""
+    if locale not in site.translations:
+        known = ", ".join(site.translations) or "none: mkdocs.yml configures no other language"
+        raise UnknownVariant(f"--language {locale}: not a translated language of this site (known: {known})")
+    report = site.translations[locale]
+    own = set(report.diagnostics)
+    coverage.diagnostics = [d for d in coverage.diagnostics if d in own]
+    coverage.languages = {locale: report}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the check; return the exit code."""
     args = parse_args(argv)
@@ -73,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         site = Site.load(root, Path(args.docs) if args.docs else None, variant=args.variant,
                          publish=True if args.publish else None)
         coverage = site.scan(site.read_sources())
+        if args.language is not None:
+            only_language(site, coverage, args.language)
     except UnknownVariant as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -112,6 +112,8 @@ class Coverage:
     settings: Settings
     pages: dict[str, PageScan]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    languages: dict[str, Any] = field(default_factory=dict)
+    """Per translated language, its ``translations.LanguageReport`` (set by ``Site.scan``; empty: English only)."""
     reviews: list = field(default_factory=list)
     """Every page's owner and review dates (``safety.PageReview``), from its review: front matter."""
     today: Any = None

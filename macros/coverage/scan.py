@@ -261,7 +261,7 @@ def scan_page(src_uri: str, text: str, framework: Framework, settings: Settings,
 #: Front matter a module page uses, and other keys MkDocs, Material or Zensical read on any page.
 MODULE_KEYS = ("module", "title", "duration", "objectives", "focus", "materials", "key_points")
 OTHER_KEYS = frozenset({"render_macros", "hide", "search", "description", "template", "tags", "status", "icon",
-                        "subtitle", "comments", "title"})
+                        "subtitle", "comments", "title", "translation"})
 
 
 def _module_look_alike(path: str, meta: dict[str, Any], meta_lines: dict) -> list[Diagnostic]:
