@@ -337,6 +337,8 @@ def session_plan_table(module: Module, framework: Framework, from_src: str) -> s
         cut = f" ({CUT_IF_SHORT})" if row.cut_if_short else ""
         lines.append(f"| [{text(row.title)}](#{row.anchor}){cut} | {row.minutes} | {names} |")
     lines.append(f"| **Total** | **{total}** | |")
+    if module.keep_whole:  # a module where every part matters: the plan says why nothing is cut
+        lines.append(f"\n**Nothing here is cut if time is short.** {text(module.keep_whole)}\n{{: .keep-whole }}")
     return "\n".join(lines)
 
 

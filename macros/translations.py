@@ -339,22 +339,25 @@ def check_language(language: Language, sources: Mapping[str, str], translated: M
         report.diagnostics += found
         fix = f"run `python3 scripts/translations.py stamp {path}`"
         report.diagnostics += status_problems(meta, path, settings)
+        # a draft is left out of a publish build, so its staleness cannot reach readers: listed, never an error
+        left_out = publish and meta.status != "reviewed"
+        stale_problems = [] if left_out else report.diagnostics
         if meta.source is None:
-            report.diagnostics.append(Diagnostic(path, meta.line("source"), None, "translations.not-stamped",
+            stale_problems.append(Diagnostic(path, meta.line("source"), None, "translations.not-stamped",
                                                  f"this translation does not record which English text it was made "
                                                  f"from; {fix}"))
             report.pages.append(PageStatus(src_uri, "stale", meta.status, ()))
         elif meta.source != digest(sources[src_uri]):
             changed = changed_sections(meta, sources[src_uri])
             which = ", ".join(changed) if changed else "the page"
-            report.diagnostics.append(Diagnostic(
+            stale_problems.append(Diagnostic(
                 path, meta.line("source"), None, "translations.stale",
                 f"the English page {docs_prefix}{src_uri} changed since this translation was made (changed: {which}); "
                 f"update the translation, then {fix}"))
             report.pages.append(PageStatus(src_uri, "stale", meta.status, changed))
         else:
             report.pages.append(PageStatus(src_uri, "translated", meta.status))
-        if publish and meta.status != "reviewed":
+        if left_out:
             report.left_out.append(translation_path(src_uri, language.locale))
             report.pages[-1].state = "draft-left-out" if report.pages[-1].state == "translated" else report.pages[-1].state
     return report

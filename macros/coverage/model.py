@@ -74,6 +74,8 @@ class Module:
     """The line of ``module:`` in the page's front matter."""
     objective_lines: tuple[int, ...] = ()
     """The line of each objective in the page's front matter."""
+    keep_whole: str | None = None
+    """Why nothing in this module is cut when time is short (``keep_whole:``), instead of a cut-if-short section."""
 
     @property
     def breaks(self) -> tuple[Section, ...]:

@@ -259,7 +259,7 @@ def scan_page(src_uri: str, text: str, framework: Framework, settings: Settings,
 
 
 #: Front matter a module page uses, and other keys MkDocs, Material or Zensical read on any page.
-MODULE_KEYS = ("module", "title", "duration", "objectives", "focus", "materials", "key_points")
+MODULE_KEYS = ("module", "title", "duration", "objectives", "focus", "materials", "key_points", "keep_whole")
 OTHER_KEYS = frozenset({"render_macros", "hide", "search", "description", "template", "tags", "status", "icon",
                         "subtitle", "comments", "title", "translation"})
 
