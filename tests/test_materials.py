@@ -210,14 +210,29 @@ def test_the_page_shows_the_participant_side_in_a_box_and_the_facilitator_side_i
     assert "Card: First meeting: the peer worker" in page and "Card deck: Feelings deck, 3 cards" in page
 
 
+DUPLICATE = (f'{MATERIALS}:13: material id "first-meeting-peer" is already used at {MATERIALS}:3; ids are unique '
+             f"across every file in principles/materials/: rename one of them [materials.duplicate-id]")
+
+
 @pytest.mark.skipif(importlib.util.find_spec("zensical") is None, reason="Zensical is not installed")
-def test_an_unknown_id_fails_the_zensical_build_at_the_pages_line(make_site):
-    site = site_with(make_site, {"docs/training/01-first-meeting.md":
-                                 MODULE.replace('material("first-meeting-peer")', 'material("first-meeting-per")')})
+@pytest.mark.parametrize("page, materials, expected", [
+    (MODULE.replace('material("first-meeting-peer")', 'material("first-meeting-per")'), FIXTURE, UNKNOWN),
+    (MODULE, FIXTURE.replace("id: feelings-deck", "id: first-meeting-peer"), DUPLICATE),
+], ids=["unknown id", "duplicate id"])
+def test_zensical_which_runs_no_hooks_still_fails_at_path_and_line(make_site, page, materials, expected):
+    site = site_with(make_site, {"docs/training/01-first-meeting.md": page}, materials=materials)
     built = subprocess.run([sys.executable, "-m", "zensical", "build", "--clean"], cwd=site.root, capture_output=True,
                            text=True, env={**os.environ, "PYTHONPATH": str(site.root)})
     assert built.returncode != 0
-    assert UNKNOWN in built.stdout + built.stderr
+    assert expected in built.stdout + built.stderr
+    assert not (site.root / "site" / "training" / "01-first-meeting" / "index.html").exists()
+
+
+def test_a_duplicate_id_stops_the_check_and_the_mkdocs_build(make_site):
+    site = site_with(make_site, materials=FIXTURE.replace("id: feelings-deck", "id: first-meeting-peer"))
+    for result in (site.check(), site.build()):
+        assert result.returncode != 0
+        assert DUPLICATE in diagnostics(result), result.stdout + result.stderr
 
 
 # -- the course packs ----------------------------------------------------------------------------------------------
