@@ -9,14 +9,17 @@ short materials file in ``tests/data/materials/``.
 from __future__ import annotations
 
 import importlib.util
-import re
 import io
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import MINIMAL_MKDOCS, TAUGHT_ALL, TinySite, write_principle_stubs
 
 from macros.diagnostics import ProblemsFound
 from macros.materials import load_materials, parse_materials
@@ -75,8 +78,6 @@ def site_with(make_site, files: dict[str, str] | None = None, materials: str = F
 
 def diagnostics(result: subprocess.CompletedProcess) -> list[str]:
     """The diagnostic lines of a command's output, without MkDocs' log prefix."""
-    import re
-
     found = []
     for line in (result.stdout + result.stderr).splitlines():
         line = line.split("-  ", 1)[-1].removeprefix("warning: ").removesuffix(" (warning)")
@@ -267,15 +268,10 @@ PACKS = ["01-first-meeting-facilitator-guide", "01-first-meeting-participant-han
 @pytest.fixture(scope="module")
 def packs(tmp_path_factory):
     """Module 1's packs, made once by the course CLI: {file name: bytes}, and the project."""
-    from conftest import TinySite, write_principle_stubs
-    import shutil
-
     root = tmp_path_factory.mktemp("materials") / "project"
     for part in ("macros", "overrides"):
         shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "principles", root / "principles", ignore=shutil.ignore_patterns("materials"))
-    from conftest import MINIMAL_MKDOCS, TAUGHT_ALL
-
     site = TinySite(root)
     site.write("mkdocs.yml", MINIMAL_MKDOCS)
     site.write("principles/coverage.yaml", ONE_MODULE_SETTINGS)
@@ -368,3 +364,16 @@ def test_editing_a_material_remakes_the_packs_that_show_it(packs, tmp_path):
     assert len(re.findall(r"^\[\d/4\] wrote ", stdout, re.M)) == 4 and "reused" not in stdout, stdout
     paragraphs = docx_paragraphs((out / "01-first-meeting-materials.docx").read_bytes())
     assert any(p.text == "I felt hurried" for p in paragraphs)
+
+
+def test_a_site_that_publishes_its_packs_links_the_materials_from_the_module_page(make_site):
+    mkdocs = MINIMAL_MKDOCS + "extra:\n  course_packs:\n    publish: true\n"
+    site = site_with(make_site, mkdocs=mkdocs)
+    built = site.build()
+    assert built.returncode == 0, built.stderr
+    html = site.html("training/01-first-meeting/index.html")
+    links = re.findall(r'href="[^"]*downloads/(01-first-meeting-materials[^"]*)"', html)
+    assert links == ["01-first-meeting-materials.pdf", "01-first-meeting-materials-large-print.pdf",
+                     "01-first-meeting-materials.docx", "01-first-meeting-materials-large-print.docx"]
+    assert "Materials to print, large print (PDF)" in html
+    assert (site.root / "site" / "downloads" / "01-first-meeting-materials.pdf").read_bytes().startswith(b"%PDF")
