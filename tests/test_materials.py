@@ -152,6 +152,16 @@ def test_an_id_used_in_two_files_is_reported_at_the_second_with_the_first(tmp_pa
         "ids are unique across every file in principles/materials/: rename one of them [materials.duplicate-id]"]
 
 
+def test_a_title_from_yaml_is_escaped_in_the_box_and_in_the_facilitator_note():
+    from macros import render
+    from macros.materials import Material
+
+    html = render.material(Material("x", 'Jo says "no" <b>{{ now }}</b>', "card", "Side.", "Note."))
+    assert "<b>" not in html and "{{" not in html
+    assert '??? facilitator "For facilitators: Jo says &quot;no&quot; &lt;b&gt;&#123;&#123; now' in html
+    assert "facilitator" not in render.material(Material("y", "T", "form", "Side."))
+
+
 def test_no_materials_folder_means_no_materials(tmp_path):
     assert load_materials(tmp_path).items == ()
 
