@@ -54,7 +54,12 @@ def site_for(config: Any):
         config_file = project_config_file(config)
         root = config_file.parent
         try:
-            site = Site.load(root, root / config["docs_dir"], config=read_project_config(root, config_file.name))
+            project = read_project_config(root, config_file.name)
+            # zensical-i18n builds each language from a staged copy of docs/ without the language suffixes;
+            # the engine always reads the project's own docs/, so both engines check the same files
+            docs = root / (project.docs_dir if _zensical_language(config) else config["docs_dir"])
+            site = Site.load(root, docs, config=project,
+                             publish=bool((config.get("extra") or {}).get("publish")) or None)
             if is_zensical(config):
                 _zensical_checks(site, config)
         except ProblemsFound as error:
@@ -114,7 +119,7 @@ def define_env(env) -> None:
 
     def make(name: str):
         def macro(*args, **kwargs):
-            src_uri = page_src_uri(env.page)
+            src_uri = page_src_uri(env.page, env.conf)
             try:
                 return site.macros(src_uri).call(name, args, kwargs)
             except MacroError as error:
@@ -133,10 +138,29 @@ def define_env(env) -> None:
         env.macro(make(name), name)
 
 
-def page_src_uri(page) -> str:
-    """The page's path under docs/ (MkDocs: page.file.src_uri; Zensical: page.path)."""
+def page_src_uri(page, config: Any = None) -> str:
+    """The page's source under docs/ (MkDocs: page.file.src_uri, ``help.cy.md`` for a translation; Zensical:
+    page.path, which zensical-i18n stages without the suffix, so the language's suffix is put back unless the
+    page is the English fallback)."""
     file = getattr(page, "file", None)
-    return file.src_uri if file is not None else page.path
+    if file is not None:
+        return file.src_uri
+    locale = _zensical_language(config) if config is not None else None
+    if locale and not (page.meta or {}).get("i18n_fallback") and page.path.endswith(".md"):
+        from .translations import translation_path
+
+        return translation_path(page.path, locale)
+    return page.path
+
+
+def _zensical_language(config: Any) -> str | None:
+    """Under zensical-i18n, the language being built when it is not the default one; else None."""
+    if not is_zensical(config):
+        return None
+    i18n = (config.get("extra") or {}).get("i18n")
+    if not isinstance(i18n, dict) or not i18n.get("prefix"):
+        return None
+    return i18n.get("locale")
 
 
 def front_matter_lines(site, src_uri: str) -> int:

@@ -54,6 +54,14 @@ class HelpSettings:
 
     intro: str | None = None
     lines: tuple[HelpLine, ...] = ()
+    """Every line, national first, then a local variant's own."""
+    local_lines: tuple[HelpLine, ...] = ()
+    """The local variant's own lines (the last of ``lines``): shown under their own heading on the help page."""
+
+    @property
+    def national_lines(self) -> tuple[HelpLine, ...]:
+        """The lines from mkdocs.yml, without the variant's own."""
+        return self.lines[: len(self.lines) - len(self.local_lines)]
 
 
 def parse_help(value: Any, path: str = "mkdocs.yml", line_of: Callable[..., int] = lambda *keys: 1,

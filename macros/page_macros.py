@@ -35,7 +35,7 @@ USAGE: dict[str, str] = {
     "framework_diagram": "{{ framework_diagram() }}",
     "checklist": "{{ checklist() }}",
     "module_overview": "{{ module_overview() }}",
-    "help_lines": "{{ help_lines() }}",
+    "help_lines": '{{ help_lines() }} or {{ help_lines("local") }}',
     "coverage_matrix": "{{ coverage_matrix() }}",
     "coverage_exemptions": "{{ coverage_exemptions() }}",
     "principle_title": '{{ principle_title("mutuality") }}',
@@ -46,6 +46,12 @@ USAGE: dict[str, str] = {
     "escalation": '{{ escalation() }} or {{ escalation("urgent-today") }}',
     "escalation_link": "{{ escalation_link() }}",
 }
+#: Block macros whose words come from English data (no translation yet): marked lang="en" on a translated page.
+ENGLISH_BLOCKS = frozenset({"help_lines", "escalation", "local", "material", "module_overview", "prompts", "checklist",
+                            "attribution", "framework_diagram", "coverage_matrix", "coverage_exemptions",
+                            "principle_page", "local_values"})
+#: Which help lines help_lines() shows.
+HELP_GROUPS = ("all", "national", "local")
 #: The kinds of timed section in a module.
 SECTION_KINDS = ("session", "break")
 #: Macros whose output depends only on their arguments and the page's folder (links are relative).
@@ -76,6 +82,10 @@ class PageMacros:
     def __init__(self, site: Site, src_uri: str):
         self.site = site
         self.src_uri = src_uri
+        self.language = site.language_of(src_uri)
+        """The page's language (``help.cy.md``: cy): chips, cards and prompts use that language's framework."""
+        self.framework = site.framework_for(self.language)
+        self.words = site.words_for(self.language)
 
     # -- calling ---------------------------------------------------------------------------
     def call(self, name: str, args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None) -> str:
@@ -85,13 +95,18 @@ class PageMacros:
         if problem:
             raise MacroError("macros.bad-arguments",
                              f"{name}() was called wrongly ({problem}); write it like {USAGE[name]}")
-        return method(*args, **(kwargs or {}))
+        output = method(*args, **(kwargs or {}))
+        if name in ENGLISH_BLOCKS and self.language != self.site.locales[0] and output.strip():
+            # the rule and the lists come from English data: on a translated page they say which language they
+            # are in, for screen readers and for readers (never a silent mix of languages)
+            return f'<div class="in-english" lang="{self.site.locales[0]}" markdown>\n\n{output}\n\n</div>'
+        return output
 
     def render_call(self, call: Call) -> str:
         """Render a parsed call (for the weaver and the course packs)."""
         if call.name not in PER_FOLDER_MACROS:
             return self.call(call.name, call.args, call.kwargs)
-        key = (posixpath.dirname(self.src_uri), call.name, call.args, tuple(call.kwargs.items()))
+        key = (self.language, posixpath.dirname(self.src_uri), call.name, call.args, tuple(call.kwargs.items()))
         try:
             output = self.site.rendered.get(key)
         except TypeError:  # an unhashable argument, such as a list: just render it
@@ -117,17 +132,19 @@ class PageMacros:
         if not isinstance(value, str):
             raise MacroError("macros.bad-arguments",
                              f"{macro}() needs a principle id in quotes, not {value!r}; write it like {USAGE[macro]}")
-        found = self.site.framework.get(value)
+        found = self.framework.get(value)
         if found is None:
             raise MacroError("principles.unknown-id",
-                             f'unknown principle id "{value}" in {macro}(); {self.site.framework.suggest(value)}')
+                             f'unknown principle id "{value}" in {macro}(); {self.framework.suggest(value)}')
         return found
 
     # -- the macros --------------------------------------------------------------------------
     def principle(self, id: str) -> str:
         """The full card for one principle (or a local value)."""
         p = self._principle(id, "principle")
-        return render.local_value_card(p, self.src_uri) if p.is_local else render.principle_card(p, self.src_uri)
+        if p.is_local:
+            return render.local_value_card(p, self.src_uri)
+        return render.principle_card(p, self.src_uri, self.words)
 
     def principle_link(self, id: str) -> str:
         """An inline link to a principle, with its short title."""
@@ -141,18 +158,18 @@ class PageMacros:
         chosen = [self._principle(i, "principles") for i in ids]
         seen: set[str] = set()
         unique = [p for p in chosen if not (p.id in seen or seen.add(p.id))]
-        return render.principle_chips(unique, self.src_uri)
+        return render.principle_chips(unique, self.src_uri, self.words)
 
     def principles_overview(self) -> str:
         """All principles as cards, with the preamble and the cross-cutting theme."""
-        return render.principles_overview(self.site.framework, self.src_uri)
+        return render.principles_overview(self.framework, self.src_uri, self.words)
 
     def prompts(self, level: str) -> str:
         """The reflective prompts for one supervision level, grouped by principle."""
         if level not in LEVELS:
             raise MacroError("macros.bad-level", f'unknown supervision level "{level}" in prompts(); '
                                                  f"{did_you_mean(str(level), LEVELS)}")
-        return render.prompts(self.site.framework, level, self.src_uri)
+        return render.prompts(self.framework, level, self.src_uri)
 
     def no_principle(self, reason: str) -> str:
         """Marks a housekeeping section as deliberately not linked; the reason is required."""
@@ -162,9 +179,10 @@ class PageMacros:
         return render.exemption(reason.strip())
 
     def duration(self, minutes: int, kind: str = "session", teaching: int | None = None,
-                 activity: int | None = None) -> str:
+                 activity: int | None = None, cut_if_short: bool = False) -> str:
         """The length of a module section in minutes; ``kind="break"`` for a break; optionally how it splits
-        into ``teaching`` and ``activity`` minutes."""
+        into ``teaching`` and ``activity`` minutes, and ``cut_if_short=True`` for the activity a trainer drops
+        first when the session runs late (shown on the page and in the session plan)."""
         def whole(value: Any, what: str, minimum: int) -> None:
             if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
                 raise MacroError("macros.bad-arguments",
@@ -189,19 +207,23 @@ class PageMacros:
                                  f"duration({minutes}) says {teaching} minutes of teaching and {activity} of activity, "
                                  f"which do not add up to {minutes}; write it like "
                                  f"{{{{ duration(40, teaching=10, activity=30) }}}}")
-        return render.duration(minutes, kind, teaching, activity)
+        if not isinstance(cut_if_short, bool) or (cut_if_short and kind == "break"):
+            raise MacroError("macros.bad-arguments", f"duration() cut_if_short is True or False on a section that is "
+                                                     f"not a break, not {cut_if_short!r}; write it like "
+                                                     f"{{{{ duration(25, teaching=5, activity=20, cut_if_short=True) }}}}")
+        return render.duration(minutes, kind, teaching, activity, cut_if_short)
 
     def attribution(self) -> str:
         """The citation and licence of the framework."""
-        return render.attribution(self.site.framework)
+        return render.attribution(self.framework)
 
     def framework_diagram(self) -> str:
         """The SVG diagram of the framework, with its text alternative."""
-        return render.framework_diagram(self.site.framework)
+        return render.framework_diagram(self.framework)
 
     def checklist(self) -> str:
         """The reflective checklist built from the practice indicators."""
-        return render.checklist(self.site.framework, self.src_uri)
+        return render.checklist(self.framework, self.src_uri)
 
     def module_overview(self) -> str:
         """Duration, objectives, session plan and downloads for the module on this page."""
@@ -211,15 +233,22 @@ class PageMacros:
             raise MacroError("macros.bad-arguments",
                              "module_overview() works only on a training module page with module, title, "
                              "duration and objectives in its front matter")
-        return render.module_overview(module, self.site.framework, self.src_uri,
+        return render.module_overview(module, self.framework, self.src_uri,
                                       self.site.downloads.get(self.src_uri, ()), self.site.materials_of(self.src_uri))
 
-    def help_lines(self) -> str:
-        """The urgent help lines from the site configuration."""
-        if not self.site.help.lines:
+    def help_lines(self, which: str = "all") -> str:
+        """The urgent help lines from the site configuration: ``"all"``, the ``"national"`` ones from mkdocs.yml,
+        or a local variant's own (``"local"``; without a variant, a note telling the local team where they go)."""
+        if which not in HELP_GROUPS:
+            raise MacroError("macros.bad-arguments", f"help_lines() takes {', '.join(map(repr, HELP_GROUPS))}, "
+                                                     f"not {which!r}; {did_you_mean(str(which), HELP_GROUPS)}")
+        help = self.site.help
+        if which == "local":
+            return render.local_help_lines(help.local_lines)
+        if not help.lines:
             raise MacroError("macros.bad-arguments",
                              "help_lines() found no help lines; add extra.help.lines to mkdocs.yml")
-        return render.help_lines(self.site.help)
+        return render.help_lines(help, help.national_lines if which == "national" else help.lines)
 
     def coverage_matrix(self) -> str:
         """The principle x module table of linked sections."""
@@ -227,7 +256,7 @@ class PageMacros:
         if coverage is None:
             return ""
         focus = {m.src_uri: m.focus for m in coverage.modules}
-        return render.coverage_matrix(self.site.framework, coverage.training_sections, self.src_uri, focus)
+        return render.coverage_matrix(self.framework, coverage.training_sections, self.src_uri, focus)
 
     def coverage_exemptions(self) -> str:
         """Every exempt training section with its reason."""
@@ -260,7 +289,7 @@ class PageMacros:
 
     def local_values(self) -> str:
         """The organisation's own values as cards (a local variant), or a box saying where they go."""
-        return render.local_values(self.site.framework, self.src_uri)
+        return render.local_values(self.framework, self.src_uri)
 
     def material(self, id: str) -> str:
         """A card, script, form or deck (principles/materials/): its participant side (and a deck's cards) in a

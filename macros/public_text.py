@@ -17,9 +17,14 @@ __all__ = ["Finding", "secrets_in"]
 # "code word", "safe word", "password", "passcode", "PIN", "door code", "key safe code", followed closely by
 # the secret itself: in quotes or bold, after a colon, or after "is" (but not "is given in person").
 _SECRET_WORD = re.compile(
-    r"\b(?P<what>code[ -]?words?|safe[ -]?words?|pass[ -]?words?|passcodes?|PIN|door codes?|key[ -]?safe codes?)"
-    r"\b[^.\n]{0,20}?(?:[\"“‘*]|:\s*\w|\bis\s+(?!(?:given|shared|agreed|kept|told|changed|set|known|in|on|only|"
-    r"never|not|a|the|your|our|private|secret)\b)\w)", re.I)
+    r"\b(?P<what>(?:code|safe|pass|secret)[ -]?(?:words?|phrases?)|passcodes?|PIN|door codes?|key[ -]?safe codes?)"
+    r"\b[^.\n]{0,20}?(?:[\"“‘*]|[:=]\s*\w|\s[-–—]\s*\w|\bis\s+(?!(?:given|shared|agreed|kept|told|changed|set|known|"
+    r"in|on|only|never|not|a|the|your|our|private|secret)\b)\w)", re.I)
+# Saying a quoted phrase to the buddy or call-in contact is giving the code phrase away, whatever it is called.
+_SAY_TO_BUDDY = re.compile(r"\b(?:say|text|use)\s+[\"“‘*][^\"”’*]{2,40}[\"”’*][^.\n]{0,40}\b(?:buddy|call-in|coordinator|"
+                           r"duty)\b", re.I)
+# A buddy rota: two or more "Name Weekday" pairs on one line.
+_ROTA = re.compile(r"(?:\b[A-Z][a-z]+\s*[:(-]?\s*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b[^\n]*){2,}")
 # A UK mobile number: 07 and nine more digits, or +44 7 and nine more, spaced or not.
 _MOBILE = re.compile(r"(?<![\d+])(?:\+44\s?\(?0?\)?\s?7|07)(?:[\s-]?\d){9}(?!\d)")
 # A UK postcode (upper case, as addresses write it), or a house number before a street name.
@@ -50,6 +55,13 @@ def secrets_in(text: str) -> list[Finding]:
     for number, line in enumerate(text.splitlines(), 1):
         for match in _SECRET_WORD.finditer(line):
             found.append(Finding((number, f'a {match.group("what").lower()} given in the text ("{match.group(0).strip()}")',
+                                  match.group(0))))
+        if not any(f.line == number for f in found):
+            for match in _SAY_TO_BUDDY.finditer(line):
+                found.append(Finding((number, f'a code phrase given in the text ("{match.group(0).strip()}")',
+                                      match.group(0))))
+        for match in _ROTA.finditer(line):
+            found.append(Finding((number, f"a rota of names and days ({match.group(0).strip()[:60]})",
                                   match.group(0))))
         for match in _MOBILE.finditer(line):
             found.append(Finding((number, f"a mobile number ({match.group(0).strip()})", match.group(0))))

@@ -21,13 +21,31 @@ from .framework import read_source_file, schema_problems
 from .render import text
 from .strict_yaml import load_yaml
 
-__all__ = ["SAFETY_FILE", "Escalation", "PageReview", "Speed", "load_safety", "parse_safety", "render_escalation",
+__all__ = ["OWN_TIMING", "RISK_WORDS", "own_timings", "SAFETY_FILE", "Escalation", "PageReview", "Speed", "load_safety", "parse_safety", "render_escalation",
            "render_escalation_link", "render_review", "review_of", "review_problems"]
 
 SAFETY_FILE = "principles/safety.yml"
 SCHEMA_NAME = "safety.schema.json"
 #: The HTML class of the rendered rule: tests and the page checks look for it (an HTML contract).
 BOX_CLASS = "escalation"
+#: Words that make a text about risk to life: such a text needs the rule (pages) and may not time it (slot texts).
+RISK_WORDS = re.compile(r"suicid|self-harm|self harm|\bcrisis\b|risk to life|life (?:is |may be )?at risk|"
+                        r"missed (?:contact|visit|call)|cannot reach|can't reach|not answering|overdose", re.I)
+#: A timing in words: the rule says how fast, in one place; no page or slot text words its own.
+OWN_TIMING = re.compile(r"straight away|the same day|same-day|at once|immediately|right away|within \d+ hours|"
+                        r"as soon as you can|without delay|within one working day", re.I)
+#: A sentence about safeguarding keeps its own same-day route (a different process from a crisis).
+SAFEGUARDING_WORDS = re.compile(r"safeguard|abuse|neglect", re.I)
+
+
+def own_timings(text: str) -> list[tuple[int, str]]:
+    """Sentences that time a response to risk in their own words (line, sentence): the rule's job, not theirs."""
+    found = []
+    for match in re.finditer(r"[^.!?\n](?:[^.!?]|\n(?!\s*\n))*[.!?]?", text):
+        sentence = match.group(0)
+        if OWN_TIMING.search(sentence) and RISK_WORDS.search(sentence) and not SAFEGUARDING_WORDS.search(sentence):
+            found.append((text.count("\n", 0, match.start()) + 1, " ".join(sentence.split())))
+    return found
 
 
 @dataclass(frozen=True)
@@ -180,6 +198,9 @@ class PageReview:
     last: _dt.date | None
     next: _dt.date | None
     line: int = 1
+    status: str = "signed-off"
+    """``signed-off`` (the owner signed off the page on ``last``) or ``awaiting-sign-off`` (changed on ``last``,
+    not yet signed off: the foot of the page says so)."""
 
     def overdue(self, today: _dt.date) -> bool:
         """Past its next review date."""
@@ -187,11 +208,13 @@ class PageReview:
 
     def as_dict(self, today: _dt.date) -> dict[str, Any]:
         """A row of the coverage report."""
-        return {"page": self.src_uri, "owner": self.owner,
+        return {"page": self.src_uri, "owner": self.owner, "status": self.status,
                 "last_reviewed": self.last.isoformat() if self.last else None,
                 "next_review": self.next.isoformat() if self.next else None, "overdue": self.overdue(today)}
 
 
+#: What review.status may say.
+REVIEW_STATUSES = ("signed-off", "awaiting-sign-off")
 _NAME_LIKE = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof)\.?\s", re.I)
 
 
@@ -206,10 +229,14 @@ def review_of(src_uri: str, meta: Mapping[str, Any], display_path: str, line: in
     if not isinstance(value, Mapping):
         bad.append("review: must be a mapping with owner, last and next")
         value = {}
-    unknown = sorted(set(value) - {"owner", "last", "next"})
+    unknown = sorted(set(value) - {"owner", "last", "next", "status"})
     if unknown:
         bad.append(f"review: has unknown field{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
-                   f"use owner, last and next")
+                   f"use owner, last, next and status")
+    status = value.get("status", "signed-off")
+    if status not in REVIEW_STATUSES:
+        bad.append(f"review.status must be {' or '.join(REVIEW_STATUSES)}, not {status!r}")
+        status = "awaiting-sign-off"
     owner = value.get("owner")
     if not isinstance(owner, str) or not owner.strip():
         bad.append("review.owner must name the owner's role, for example: Clinical safety lead")
@@ -236,7 +263,7 @@ def review_of(src_uri: str, meta: Mapping[str, Any], display_path: str, line: in
         bad.append("review.next must come after review.last")
     if problems is not None:
         problems += [Diagnostic(display_path, line, None, "pages.bad-review", message) for message in bad]
-    return PageReview(src_uri, owner, dates["last"], dates["next"], line)
+    return PageReview(src_uri, owner, dates["last"], dates["next"], line, status)
 
 
 def review_problems(reviews: Iterable[PageReview], safety_pages: Iterable[str], pages: Iterable[str],
@@ -263,8 +290,11 @@ def review_problems(reviews: Iterable[PageReview], safety_pages: Iterable[str], 
 
 def render_review(review: PageReview) -> str:
     """The line at the foot of a safety page: owner role, last review, next review."""
+    signed = review.status == "signed-off"
     parts = [f"Owner: {_e(review.owner)}" if review.owner else None,
-             f"last reviewed {review.last.isoformat()}" if review.last else None,
+             None if signed else "awaiting the owner's sign-off",
+             (f"last reviewed {review.last.isoformat()}" if signed else f"last changed {review.last.isoformat()}")
+             if review.last else None,
              f"next review due {review.next.isoformat()}" if review.next else None]
     words = "; ".join(p for p in parts if p)
     return f'<p class="page-review">{words[0].upper() + words[1:]}.</p>' if words else ""

@@ -36,10 +36,14 @@ RULES: dict[str, str] = {
     "materials.unused": "warning",
     "pages.review-overdue": "warning",
     "pages.review-missing": "warning",
+    # Old advice must not go out under a new page: both become errors when publishing (PUBLISH_ERRORS).
+    "translations.stale": "warning",
+    "translations.not-stamped": "warning",
 }
 #: Rules that are errors in a publish build, whatever their setting: a safety page past its review date,
 #: or without review dates, is never published.
-PUBLISH_ERRORS: tuple[str, ...] = ("pages.review-missing", "pages.review-overdue")
+PUBLISH_ERRORS: tuple[str, ...] = ("pages.review-missing", "pages.review-overdue", "translations.not-stamped",
+                                     "translations.stale")
 #: Verbs an objective may start with: each names something a trainer can see or hear a trainee do.
 OBSERVABLE_VERBS: tuple[str, ...] = (
     "agree", "apply", "ask", "choose", "compare", "demonstrate", "describe", "discuss", "explain", "give",

@@ -12,7 +12,7 @@ import datetime as _dt
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,10 @@ from .settings import Settings, load_settings
 from .safety import SAFETY_FILE, Escalation, load_safety, review_of, review_problems
 from .slots import SLOTS_FILE, SlotCatalogue, load_slots
 from .templating import render_leftovers
+from .translations import (TRANSLATIONS_FILE, WORDS, FrameworkTranslation, Language, LanguageReport,
+                           PageStatus, TranslationSettings, check_language, compare_structure, digest, languages_of,
+                           load_principles_translation, load_translation_settings, principles_translation_path,
+                           split_language, status_problems, translation_path)
 from .variant import UnknownVariant, Variant, check_variant_name, load_variant
 from .weave import Call, MacroError, Woven, find_calls, protect, weave
 
@@ -99,6 +103,13 @@ class Site:
     _markdown: SiteMarkdown | None = field(default=None, repr=False)
     markdown_memo: Path | None = None
     """A folder where each page's HTML is kept between runs (``SiteMarkdown``); None: convert every time."""
+    languages: list[Language] = field(default_factory=lambda: [Language("en", "English", True)])
+    """The site's languages (the i18n plugin in mkdocs.yml), the default first."""
+    translation_settings: TranslationSettings = field(default_factory=TranslationSettings, repr=False)
+    translations: dict[str, LanguageReport] = field(default_factory=dict)
+    """Per translated language (not the default), once ``scan`` has run: every page's state and problems."""
+    principle_translations: dict[str, FrameworkTranslation] = field(default_factory=dict, repr=False)
+    """Per language, principles/principles.<locale>.yaml read over the framework."""
 
     @classmethod
     def load(cls, root: Path, docs_dir: Path | None = None, config: ProjectConfig | None = None,
@@ -144,6 +155,11 @@ class Site:
             safety = load_safety(root / SAFETY_FILE, SAFETY_FILE)
         except ProblemsFound as error:
             problems += error.diagnostics
+        translation_settings = TranslationSettings()
+        try:
+            translation_settings = load_translation_settings(root / TRANSLATIONS_FILE)
+        except ProblemsFound as error:
+            problems += error.diagnostics
         if problems:
             raise ProblemsFound(problems)
         docs = (docs_dir or root / config.docs_dir).resolve()
@@ -159,10 +175,21 @@ class Site:
             framework = loaded.apply(framework)
             help = loaded.help_for(help)
         publish = bool(config.extra.get("publish")) if publish is None else publish
-        if publish:  # a page past its review, or a safety page without dates, cannot be published
+        if publish:  # a page past its review, a safety page without dates, a stale translation: never published
             settings = settings.for_publishing()
+        languages = languages_of(config.data)
+        languages.sort(key=lambda lang: not lang.default)
+        principle_translations = {}
+        for lang in languages[1:]:
+            found, trouble = load_principles_translation(root, lang.locale, framework)
+            problems += [d for d in trouble if settings.severity(d.code) == "error"]
+            if found is not None:
+                principle_translations[lang.locale] = found
+        if problems:
+            raise ProblemsFound(problems)
         return cls(root, docs, framework, settings, help, config=config, slots=slots, materials=materials,
-                   variant=loaded, overlay=variant is not None, publish=publish, safety=safety)
+                   variant=loaded, overlay=variant is not None, publish=publish, safety=safety, languages=languages,
+                   translation_settings=translation_settings, principle_translations=principle_translations)
 
     @classmethod
     def from_data(cls, framework: Framework, settings: Settings | None = None, help: HelpSettings | None = None,
@@ -270,16 +297,114 @@ class Site:
             diagnostics += found
         return RenderedPage(self.markdown.convert(woven.finish(text), src_uri), diagnostics)
 
+    @property
+    def locales(self) -> list[str]:
+        """Every language's locale, the default first."""
+        return [lang.locale for lang in self.languages]
+
+    def language_of(self, src_uri: str) -> str:
+        """The language a page is written in: its suffix's (``help.cy.md``), else the default language."""
+        return split_language(src_uri, self.locales)[1] or self.languages[0].locale
+
+    def framework_for(self, locale: str):
+        """The framework in one language: its principles file's titles, prompts and translations over the English.
+        English (the quotations always, and everything when the language has no file, or in a publish build while
+        the file is a draft) otherwise."""
+        found = self.principle_translations.get(locale)
+        if found is None or (self.publish and found.meta.status != "reviewed"):
+            return self.framework
+        return found.framework
+
+    def words_for(self, locale: str) -> dict[str, str]:
+        """The words around the principles (chip labels, the translation note) in the framework's language."""
+        found = self.principle_translations.get(locale)
+        if found is None or self.framework_for(locale) is self.framework:
+            return dict(WORDS)
+        return dict(found.words)
+
+    def split_sources(self, sources: Mapping[str, str]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+        """(the default language's pages, per other language its translations keyed by the English page)."""
+        default: dict[str, str] = {}
+        other: dict[str, dict[str, str]] = {lang.locale: {} for lang in self.languages[1:]}
+        for src_uri, text in sources.items():
+            base, locale = split_language(src_uri, self.locales)
+            if locale is None or locale == self.languages[0].locale:
+                default[src_uri] = text
+            else:
+                other[locale][base] = text
+        return default, other
+
     def scan(self, sources: Mapping[str, str]) -> Coverage:
-        """Scan the pages for coverage, check the principle pages' stubs, and keep the result for this build."""
+        """Scan the pages for coverage, check the principle pages' stubs, and keep the result for this build.
+
+        Coverage is the default language's: a translation (``page.cy.md``) is not another English page. Each
+        translation is checked against its English page instead (``check_translations``), and its problems
+        join the coverage's, so the build, the CLI and the gate see them the same way."""
         self.material_uses = {}
-        coverage = scan_site(sources, self.framework, self.settings, self.render_for_scan,
-                             docs_prefix=self.docs_prefix, paths={s: self.display_path(s) for s in sources})
-        found = set(self.stub_problems(sources)) | set(self.slot_problems(sources)) | set(self.review_problems(coverage))
+        english, translated = self.split_sources(sources)
+        coverage = scan_site(english, self.framework, self.settings, self.render_for_scan,
+                             docs_prefix=self.docs_prefix, paths={s: self.display_path(s) for s in english})
+        found = set(self.stub_problems(english)) | set(self.slot_problems(english)) | set(self.review_problems(coverage))
         found |= set(self.materials.unused(i for ids in self.material_uses.values() for i in ids))
+        found |= set(self.check_translations(english, translated, coverage))
         coverage.diagnostics = [d for d in sorted(set(coverage.diagnostics) | found) if coverage.severity(d) != "off"]
+        coverage.languages = self.translations
         self.coverage = coverage
         return coverage
+
+    def check_translations(self, english: Mapping[str, str], translated: Mapping[str, Mapping[str, str]],
+                           coverage: Coverage) -> list[Diagnostic]:
+        """Every translation: its freshness and status, and its sections, links and durations against its English
+        page, read from the rendered page as the coverage reads the English one."""
+        from .coverage import scan_page
+
+        found: list[Diagnostic] = []
+        stubs = self.principle_stubs()
+        for lang in self.languages[1:]:
+            pages = translated.get(lang.locale, {})
+            checked = {k: v for k, v in pages.items() if k not in stubs}
+            report = check_language(lang, {k: v for k, v in english.items() if k not in stubs}, checked,
+                                    docs_prefix=self.docs_prefix, settings=self.translation_settings,
+                                    publish=self.publish)
+            for base, text in sorted(pages.items()):
+                own = translation_path(base, lang.locale)
+                path = self.docs_prefix + own
+                if base in stubs:
+                    if text.splitlines() != stubs[base].splitlines():
+                        report.diagnostics.append(Diagnostic(
+                            path, 1, None, "principles.page-edited",
+                            "a principle page's translation holds the same two macro calls as the English page (the "
+                            "words come from principles/principles." + lang.locale + ".yaml); run "
+                            "`python3 scripts/write_principle_pages.py`"))
+                    continue
+                if base not in english:
+                    continue
+                page, problems = scan_page(own, text, self.framework, self.settings, self.render_for_scan,
+                                           docs_prefix=self.docs_prefix, path=path)
+                report.diagnostics += problems
+                source = coverage.pages.get(base)
+                if source is not None:
+                    report.diagnostics += compare_structure(source, page, training=self.settings.is_training(base))
+            principles = self.principle_translations.get(lang.locale)
+            if principles is not None:
+                path = principles_translation_path(lang.locale)
+                source_text = (self.root / FRAMEWORK_FILE).read_text(encoding="utf-8")
+                report.diagnostics += status_problems(principles.meta, path, self.translation_settings)
+                state = "translated"
+                if principles.meta.source != digest(source_text):
+                    state = "stale"
+                    report.diagnostics.append(Diagnostic(
+                        path, principles.meta.line("source"), None,
+                        "translations.stale" if principles.meta.source else "translations.not-stamped",
+                        f"{FRAMEWORK_FILE} changed since these translations were made (or they were never stamped); "
+                        f"update them, then run `python3 scripts/translations.py stamp {path}`"))
+                if self.publish and principles.meta.status != "reviewed" and state == "translated":
+                    state = "draft-left-out"
+                    report.left_out.append(path)
+                report.pages.append(PageStatus(FRAMEWORK_FILE, state, principles.meta.status))
+            self.translations[lang.locale] = report
+            found += report.diagnostics
+        return found
 
     # -- review dates ----------------------------------------------------------------------------------------
     def review_problems(self, coverage: Coverage) -> list[Diagnostic]:

@@ -21,6 +21,7 @@ from .diagnostics import Diagnostic, ProblemsFound, closest, did_you_mean
 from .framework import LEVELS, Framework, Principle, read_source_file, schema_problems
 from .help import HelpSettings, parse_help
 from .public_text import ADVICE, secrets_in
+from .safety import own_timings
 from .slots import SlotCatalogue
 from .strict_yaml import load_yaml
 
@@ -96,7 +97,7 @@ class Variant:
 
     def help_for(self, core: HelpSettings) -> HelpSettings:
         """The national help lines from mkdocs.yml, then this service's own (its intro, if it has one)."""
-        return HelpSettings(self.help.intro or core.intro, core.lines + self.help.lines)
+        return HelpSettings(self.help.intro or core.intro, core.lines + self.help.lines, self.help.lines)
 
 
 def known_variants(root: Path) -> list[str]:
@@ -231,6 +232,12 @@ def load_variant(root: Path, name: str, framework: Framework, slots: SlotCatalog
             elif value.strip():
                 filled[str(sid)] = value.strip()
             start = doc.where(("slots", sid)).line
+            for _, sentence in own_timings(value):
+                problems.append(Diagnostic(source, _line_in_file(text, start, sentence), None,
+                                           "local.changes-the-speeds",
+                                           f'slots.{sid} times a response to risk in its own words ("{sentence}"); '
+                                           f"the three speeds are the same for every service: write \"a risk to life "
+                                           f"follows the three speeds\" and add only your own contacts"))
             for finding in secrets_in(value):
                 problems.append(Diagnostic(source, _line_in_file(text, start, finding.words), None,
                                            "local.secret-in-public-text",
@@ -260,6 +267,10 @@ def load_variant(root: Path, name: str, framework: Framework, slots: SlotCatalog
                 page_text = (docs / file).read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 page_text = ""  # reported as unreadable when the pages are read
+            for number, sentence in own_timings(page_text):
+                problems.append(Diagnostic(shown, number, None, "local.changes-the-speeds",
+                                           f'this page times a response to risk in its own words ("{sentence}"); '
+                                           f"link the three speeds instead with {{{{ escalation_link() }}}}"))
             for finding in secrets_in(page_text):
                 problems.append(Diagnostic(shown, finding.line, None, "local.secret-in-public-text",
                                            f"this page holds {finding.what}; {ADVICE}"))

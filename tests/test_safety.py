@@ -17,26 +17,21 @@ import pytest
 
 from macros.diagnostics import ProblemsFound
 from macros.public_text import secrets_in
-from macros.safety import parse_safety
+from macros.safety import RISK_WORDS as RISK
+from macros.safety import own_timings, parse_safety
 from macros.site import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SAFETY = (ROOT / "principles" / "safety.yml").read_text(encoding="utf-8")
 
-# A page "mentions risk" when its text (front matter and code left out) names any of these.
-RISK = re.compile(r"suicid|self-harm|self harm|\bcrisis\b|missed (?:contact|visit|call)|cannot reach|can't reach|"
-                  r"not answering|overdose", re.I)
+# A page "mentions risk" when its text (front matter and code left out) names any of the engine's RISK_WORDS.
 # Pages that mention risk only as a word in a list or a report, never as guidance: each with why.
 NOT_GUIDANCE = {
     "coverage.md": "the coverage report lists section titles",
     "performance.md": "build timings",
     "accessibility.md": "describes the site's accessibility",
 }
-# Escalation timings a page may not word for itself: the macro says them.
-OWN_TIMING = re.compile(r"straight away|the same day|same-day|at once|immediately|right away|within \d+ hours|"
-                        r"as soon as you can|without delay", re.I)
-SAFEGUARDING = re.compile(r"safeguard|abuse|neglect", re.I)
 _MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
 _FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
@@ -104,11 +99,8 @@ def test_no_page_words_an_escalation_timing_of_its_own():
     Safeguarding keeps its own same-day route (a different process), so its sentences are left out."""
     found = []
     for page, text in page_texts().items():
-        if page in NOT_GUIDANCE:
-            continue
-        for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", prose(text)):
-            if OWN_TIMING.search(sentence) and RISK.search(sentence) and not SAFEGUARDING.search(sentence):
-                found.append(f"{page}: {' '.join(sentence.split())[:140]}")
+        if page not in NOT_GUIDANCE:
+            found += [f"{page}: {sentence[:140]}" for _, sentence in own_timings(prose(text))]
     assert found == []
 
 
@@ -137,10 +129,19 @@ def test_no_coercive_or_secret_wording_in_any_source(phrase):
     ("Sam lives at 14 Orchard Close, near the station.", ["street address"]),
     ("Post it to EX4 7PL.", ["postcode"]),
     ("Meet at the Valley Library café.", []),
+    ("Our safe phrase: blue folder", ["code word"]),
+    ('Say "red umbrella" to the buddy if you need help.', ["code word"]),
+    ("Code word - blue folder", ["code word"]),
+    ("Buddy rota: Sam Mon, Alex Tue", ["rota"]),
+    ("Sam, our coordinator, works Monday to Thursday.", []),
 ])
 def test_operational_secrets_are_found(text, kinds):
-    assert [k for k in kinds] == [next(w for w in ("code word", "password", "mobile number", "street address", "postcode")
-                                       if w in f.what) for f in secrets_in(text)]
+    kinds_found = []
+    for f in secrets_in(text):
+        kind = next(w for w in ("postcode", "code", "safe", "password", "mobile number", "street address", "rota")
+                    if w in f.what)
+        kinds_found.append("code word" if kind in ("code", "safe") else kind)
+    assert kinds_found == kinds
 
 
 @pytest.fixture
@@ -179,6 +180,20 @@ def test_a_code_word_in_a_slot_or_a_local_page_is_refused_at_its_line(project):
                 f"(07700 900123)") in result.stderr
         assert "[local.secret-in-public-text]" in result.stderr
     assert not (project / "build").exists()
+
+
+def test_a_slot_text_that_times_risk_its_own_way_is_refused(project):
+    local = project / "local/example-trust/local.yml"
+    text = local.read_text(encoding="utf-8")
+    old = "    A risk to life follows the three speeds on the crisis page."
+    assert old in text
+    local.write_text(text.replace(old, "    Anything about risk to life goes to the care coordinator the same day."), encoding="utf-8")
+    line = next(i for i, t in enumerate(local.read_text(encoding="utf-8").splitlines(), 1) if "risk to life goes" in t)
+    result = _check(project, "--variant", "example-trust")
+    assert result.returncode in (1, 2) and "Traceback" not in result.stderr
+    assert (f"local/example-trust/local.yml:{line}: slots.information-sharing times a response to risk in its own words "
+            f'("Anything about risk to life goes to the care coordinator the same day.")') in result.stderr
+    assert "[local.changes-the-speeds]" in result.stderr
 
 
 def test_the_example_variant_and_the_site_publish_no_code_word():
@@ -239,7 +254,8 @@ def test_the_review_line_shows_at_the_foot_of_the_page_and_in_the_report(make_si
     import json
 
     rows = json.loads(report.stdout)["reviews"]
-    assert {"page": "handbook/kept.md", "owner": "Clinical safety lead", "last_reviewed": "2026-11-01",
+    assert {"page": "handbook/kept.md", "owner": "Clinical safety lead", "status": "signed-off",
+            "last_reviewed": "2026-11-01",
             "next_review": "2099-11-01", "overdue": False} in rows
 
 
@@ -260,7 +276,21 @@ def test_help_page_texts_shout_gives_deaf_access_and_puts_local_contacts_first(r
     html = (real_site / "help" / "index.html").read_text(encoding="utf-8")
     assert 'href="sms:85258"' in html and 'href="tel:85258"' not in html
     assert "999 BSL" in html and 'href="tel:18000"' in html and 'href="sms:999"' in html
-    local = html.index("Your local crisis contacts")
-    assert local < html.index("If you are not in the UK")
+    local = html.index('id="your-local-crisis-contacts"')
+    assert local < html.index('id="if-you-are-not-in-the-uk"')
     assert "badly hurt" in html and "A&amp;E" in html
     assert 'class="escalation"' in html
+    # the generic handbook has no local lines: a note tells the local team where theirs go
+    assert html.index("adds its crisis team and out-of-hours numbers here") > local
+
+
+def test_a_variants_own_help_lines_show_under_the_local_heading(project):
+    result = subprocess.run([sys.executable, str(project / "scripts" / "build_variant.py"), "--root", str(project),
+                             "example-trust"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    html = next((project / "build").rglob("help/index.html")).read_text(encoding="utf-8")
+    local = html.index('id="your-local-crisis-contacts"')
+    assert html.index("Example Valley crisis and home treatment team") > local
+    assert html.index("Samaritans") < local
+    assert "adds its crisis team and out-of-hours numbers here" not in html
+    assert "blue folder" not in html

@@ -87,12 +87,16 @@ class Course:
             found.update(self.packs.diagnostics(page))
         return sorted(found)
 
-    def plan(self, specs: Sequence[PackSpec], cache: PackCache | None, *, force: bool = False) -> Plan:
-        """Which packs the cache already holds (none with ``force``), and the key of every pack."""
-        keys = PackKeys(KeyInputs(
+    def pack_keys(self) -> PackKeys:
+        """The cache keys of this run's packs (what every pack shares, and each one's own pages)."""
+        return PackKeys(KeyInputs(
             programme=self.packs.context.programme, settings=self.extra, version_label=self.version.label,
             version_date=self.version.date, titles={s: p.title for s, p in self.site.coverage.pages.items()},
             docs_dir=self.site.docs_dir, principles_dir=self.site.root / "principles"), self.packs.source)
+
+    def plan(self, specs: Sequence[PackSpec], cache: PackCache | None, *, force: bool = False) -> Plan:
+        """Which packs the cache already holds (none with ``force``), and the key of every pack."""
+        keys = self.pack_keys()
         key_of = {s.name: keys.key(s, pages_of(s, self.modules.pages)) for s in specs}
         if cache is not None:
             self.packs.fronts = CachedFrontPages(cache, keys, read=not force)

@@ -42,7 +42,8 @@ class PackSpec:
     label: str
     """What it is, for people: 'Facilitator guide (PDF)'."""
     kind: str
-    """module, materials (a module's cards and forms to print), programme or checklist."""
+    """module, materials (a module's cards and forms to print), programme, checklist or review (the service
+    review kit)."""
     format: str
     audience: str | None = None
     page: ModulePage | None = None
@@ -105,6 +106,10 @@ def make_file(task: Task) -> Made:
             raise ValueError("the programme guide's task has no front pages")
         data, pages = join(front.data, task.guides)
         return Made(task.spec, data, pages, front.warnings)
+    if task.spec.format == "csv":  # the service review kit's record (review_kit)
+        from .review_kit import kit_csv
+
+        return Made(task.spec, kit_csv(task.document))
     if task.spec.format == "pdf":
         from .pdf_writer import render_pdf
 
@@ -287,6 +292,10 @@ class PackRenderer:
             raise ValueError("the programme guide is joined from the module guides: use task(spec, made)")
         if spec.kind == "checklist":
             return self._finish(reflective_checklist(self.context), self._anchors())
+        if spec.kind == "review":
+            from .review_kit import review_kit
+
+            return self._finish(review_kit(self.context), self._anchors())
         raise ValueError(f"unknown pack kind {spec.kind!r}")  # a bug in our code
 
     @property

@@ -35,6 +35,8 @@ class Section:
     """Minutes of the section spent teaching, when the author says (the rest is activity)."""
     activity: int | None = None
     """Minutes of the section spent on activities, when the author says."""
+    cut_if_short: bool = False
+    """The activity a trainer drops first when the session runs late (``duration(..., cut_if_short=True)``)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class PlanRow:
     kind: str = "session"
     teaching: int | None = None
     activity: int | None = None
+    cut_if_short: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ class Module:
     def plan_rows(self, framework: Framework) -> list[PlanRow]:
         """The session plan: one row per section (the site's overview and the course packs share it)."""
         return [PlanRow(s.title, s.anchor, s.minutes or 0, tuple(framework.get(i) for i in s.principles),
-                        s.kind, s.teaching, s.activity)
+                        s.kind, s.teaching, s.activity, s.cut_if_short)
                 for s in self.sections]
 
 
@@ -109,6 +112,8 @@ class Coverage:
     settings: Settings
     pages: dict[str, PageScan]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    languages: dict[str, Any] = field(default_factory=dict)
+    """Per translated language, its ``translations.LanguageReport`` (set by ``Site.scan``; empty: English only)."""
     reviews: list = field(default_factory=list)
     """Every page's owner and review dates (``safety.PageReview``), from its review: front matter."""
     today: Any = None

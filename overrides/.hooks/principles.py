@@ -47,8 +47,14 @@ def on_config(config):
 
 
 def on_files(files: Files, config):
-    """Scan every page for coverage and the principle pages' stubs (one pass over the sources)."""
+    """Scan every page for coverage and the principle pages' stubs (one pass over the sources); in a publish
+    build, leave out draft translations, so the i18n plugin serves the English page with its notice.
+
+    mkdocs-static-i18n builds each further language by running the build again on the same config: the
+    scan is done once, the drafts are left out in every language's build."""
     site = site_for(config)
+    if site.coverage is not None:
+        return _leave_out_drafts(files, site)
     sources = {}
     for f in files.documentation_pages():
         try:
@@ -59,6 +65,17 @@ def on_files(files: Files, config):
     coverage = site.scan(sources)
     report(site, coverage.diagnostics)
     _publish_course_packs(files, config, site, sources)
+    return _leave_out_drafts(files, site)
+
+
+def _leave_out_drafts(files: Files, site) -> Files:
+    """Remove the translations a publish build must not publish (``Site.translations``' left_out)."""
+    for report in site.translations.values():
+        for src_uri in report.left_out:
+            found = files.get_file_from_path(src_uri)
+            if found is not None:
+                files.remove(found)
+                log.info("translation left out of this publish build (a draft): %s%s", site.docs_prefix, src_uri)
     return files
 
 
@@ -114,8 +131,16 @@ def on_env(env, config, files):
     return env
 
 
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
+
+
 def on_post_page(output, page, config):
-    """Last line of defence: a built page with unrendered macro text outside code means macros did not run."""
+    """Mark a page shown in another language than the build's (an English fallback under /cy/) with its own
+    language, for screen readers (zensical-i18n does the same); then the last line of defence: a built page
+    with unrendered macro text outside code means macros did not run."""
+    file_locale = getattr(page.file, "locale", None)
+    if file_locale and file_locale != config.theme.get("language"):
+        output = _ARTICLE.sub(f'\\g<0> lang="{file_locale}"', output, count=1)
     if "{{" in output or "{%" in output or "{#" in output:
         leftover = _LEFTOVER.search(_CODE.sub("", output))
         if leftover:
