@@ -9,14 +9,17 @@ short materials file in ``tests/data/materials/``.
 from __future__ import annotations
 
 import importlib.util
-import re
 import io
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import MINIMAL_MKDOCS, TAUGHT_ALL, TinySite, write_principle_stubs
 
 from macros.diagnostics import ProblemsFound
 from macros.materials import load_materials, parse_materials
@@ -75,8 +78,6 @@ def site_with(make_site, files: dict[str, str] | None = None, materials: str = F
 
 def diagnostics(result: subprocess.CompletedProcess) -> list[str]:
     """The diagnostic lines of a command's output, without MkDocs' log prefix."""
-    import re
-
     found = []
     for line in (result.stdout + result.stderr).splitlines():
         line = line.split("-  ", 1)[-1].removeprefix("warning: ").removesuffix(" (warning)")
@@ -151,6 +152,16 @@ def test_an_id_used_in_two_files_is_reported_at_the_second_with_the_first(tmp_pa
         "ids are unique across every file in principles/materials/: rename one of them [materials.duplicate-id]"]
 
 
+def test_a_title_from_yaml_is_escaped_in_the_box_and_in_the_facilitator_note():
+    from macros import render
+    from macros.materials import Material
+
+    html = render.material(Material("x", 'Jo says "no" <b>{{ now }}</b>', "card", "Side.", "Note."))
+    assert "<b>" not in html and "{{" not in html
+    assert '??? facilitator "For facilitators: Jo says &quot;no&quot; &lt;b&gt;&#123;&#123; now' in html
+    assert "facilitator" not in render.material(Material("y", "T", "form", "Side."))
+
+
 def test_no_materials_folder_means_no_materials(tmp_path):
     assert load_materials(tmp_path).items == ()
 
@@ -210,14 +221,29 @@ def test_the_page_shows_the_participant_side_in_a_box_and_the_facilitator_side_i
     assert "Card: First meeting: the peer worker" in page and "Card deck: Feelings deck, 3 cards" in page
 
 
+DUPLICATE = (f'{MATERIALS}:13: material id "first-meeting-peer" is already used at {MATERIALS}:3; ids are unique '
+             f"across every file in principles/materials/: rename one of them [materials.duplicate-id]")
+
+
 @pytest.mark.skipif(importlib.util.find_spec("zensical") is None, reason="Zensical is not installed")
-def test_an_unknown_id_fails_the_zensical_build_at_the_pages_line(make_site):
-    site = site_with(make_site, {"docs/training/01-first-meeting.md":
-                                 MODULE.replace('material("first-meeting-peer")', 'material("first-meeting-per")')})
+@pytest.mark.parametrize("page, materials, expected", [
+    (MODULE.replace('material("first-meeting-peer")', 'material("first-meeting-per")'), FIXTURE, UNKNOWN),
+    (MODULE, FIXTURE.replace("id: feelings-deck", "id: first-meeting-peer"), DUPLICATE),
+], ids=["unknown id", "duplicate id"])
+def test_zensical_which_runs_no_hooks_still_fails_at_path_and_line(make_site, page, materials, expected):
+    site = site_with(make_site, {"docs/training/01-first-meeting.md": page}, materials=materials)
     built = subprocess.run([sys.executable, "-m", "zensical", "build", "--clean"], cwd=site.root, capture_output=True,
                            text=True, env={**os.environ, "PYTHONPATH": str(site.root)})
     assert built.returncode != 0
-    assert UNKNOWN in built.stdout + built.stderr
+    assert expected in built.stdout + built.stderr
+    assert not (site.root / "site" / "training" / "01-first-meeting" / "index.html").exists()
+
+
+def test_a_duplicate_id_stops_the_check_and_the_mkdocs_build(make_site):
+    site = site_with(make_site, materials=FIXTURE.replace("id: feelings-deck", "id: first-meeting-peer"))
+    for result in (site.check(), site.build()):
+        assert result.returncode != 0
+        assert DUPLICATE in diagnostics(result), result.stdout + result.stderr
 
 
 # -- the course packs ----------------------------------------------------------------------------------------------
@@ -252,15 +278,10 @@ PACKS = ["01-first-meeting-facilitator-guide", "01-first-meeting-participant-han
 @pytest.fixture(scope="module")
 def packs(tmp_path_factory):
     """Module 1's packs, made once by the course CLI: {file name: bytes}, and the project."""
-    from conftest import TinySite, write_principle_stubs
-    import shutil
-
     root = tmp_path_factory.mktemp("materials") / "project"
     for part in ("macros", "overrides"):
         shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "principles", root / "principles", ignore=shutil.ignore_patterns("materials"))
-    from conftest import MINIMAL_MKDOCS, TAUGHT_ALL
-
     site = TinySite(root)
     site.write("mkdocs.yml", MINIMAL_MKDOCS)
     site.write("principles/coverage.yaml", ONE_MODULE_SETTINGS)
@@ -353,3 +374,16 @@ def test_editing_a_material_remakes_the_packs_that_show_it(packs, tmp_path):
     assert len(re.findall(r"^\[\d/4\] wrote ", stdout, re.M)) == 4 and "reused" not in stdout, stdout
     paragraphs = docx_paragraphs((out / "01-first-meeting-materials.docx").read_bytes())
     assert any(p.text == "I felt hurried" for p in paragraphs)
+
+
+def test_a_site_that_publishes_its_packs_links_the_materials_from_the_module_page(make_site):
+    mkdocs = MINIMAL_MKDOCS + "extra:\n  course_packs:\n    publish: true\n"
+    site = site_with(make_site, mkdocs=mkdocs)
+    built = site.build()
+    assert built.returncode == 0, built.stderr
+    html = site.html("training/01-first-meeting/index.html")
+    links = re.findall(r'href="[^"]*downloads/(01-first-meeting-materials[^"]*)"', html)
+    assert links == ["01-first-meeting-materials.pdf", "01-first-meeting-materials-large-print.pdf",
+                     "01-first-meeting-materials.docx", "01-first-meeting-materials-large-print.docx"]
+    assert "Materials to print, large print (PDF)" in html
+    assert (site.root / "site" / "downloads" / "01-first-meeting-materials.pdf").read_bytes().startswith(b"%PDF")
