@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import render, safety
 from .diagnostics import did_you_mean
 from .framework import LEVELS, Principle
+from .translations import split_language
 from .weave import Call, MacroError
 
 if TYPE_CHECKING:
@@ -270,7 +271,7 @@ class PageMacros:
 
     def principle_page(self, id: str) -> str:
         """Everything under the heading of a principle's own page (in its stub, docs/principles/<id>.md)."""
-        return self.site.principle_page(self._own_principle(id, "principle_page").id)
+        return self.site.principle_page(self._own_principle(id, "principle_page").id, self.language)
 
     def local(self, id: str) -> str:
         """A slot for local policy (principles/slots.yml): the variant's own text, or a marked box saying what
@@ -332,7 +333,7 @@ class PageMacros:
     def _own_principle(self, value: Any, macro: str) -> Principle:
         """The principle whose own page this is; its links are relative to that page, so nowhere else."""
         found = self._principle(value, macro)
-        if found.src_uri != self.src_uri:
+        if found.src_uri != split_language(self.src_uri, self.site.locales)[0]:  # its own page, in any language
             raise MacroError("macros.bad-arguments",
                              f"{macro}() belongs only on the principle's own page, docs/{found.src_uri}; "
                              f'link to it with {{{{ principle_link("{found.id}") }}}} instead')
