@@ -131,7 +131,8 @@ class Site:
         try:
             config = config or read_project_config(root)
             problems += config.problems()
-            help = parse_help(config.extra.get("help"), config.filename, config.line_of)
+            others = tuple(lang.locale for lang in languages_of(config.data) if not lang.default)
+            help = parse_help(config.extra.get("help"), config.filename, config.line_of, locales=others)
         except ProblemsFound as error:
             problems += error.diagnostics
         try:
