@@ -124,7 +124,8 @@ def test_a_missing_section_and_a_changed_duration_fail_at_their_lines(make_site)
 
 
 def test_an_english_edit_makes_the_translation_stale_a_warning_then_an_error_when_publishing(make_site):
-    site = welsh_site(make_site)
+    # reviewed: a draft is left out of a publish build, so its staleness is only listed (next test)
+    site = welsh_site(make_site, status="reviewed", reviewer="fluent Welsh reviewer")
     assert "[translations." not in site.check("--language", "cy").stdout
     english = site.root / "docs/training/all.md"
     english.write_text(english.read_text() + "\nA new sentence.\n")
@@ -139,9 +140,22 @@ def test_an_english_edit_makes_the_translation_stale_a_warning_then_an_error_whe
     assert publish.returncode == 1 and expected in publish.stdout
     report = subprocess.run([sys.executable, str(ROOT / "scripts" / "translations.py"), "--root", str(site.root),
                              "report"], capture_output=True, text=True)
-    assert "stale: training/all.md (draft); English sections changed: everything-at-once" in report.stdout
+    assert "stale: training/all.md (reviewed); English sections changed: everything-at-once" in report.stdout
     assert stamp_cli(site, "docs/training/all.cy.md").returncode == 0
     assert "[translations.stale]" not in site.check("--language", "cy", "--publish").stdout
+
+
+def test_a_stale_draft_is_listed_not_an_error_when_publishing_because_it_is_left_out(make_site):
+    site = welsh_site(make_site)
+    english = site.root / "docs/training/all.md"
+    english.write_text(english.read_text() + "\nA new sentence.\n")
+    assert "[translations.stale] (warning)" in site.check("--language", "cy").stdout
+    publish = site.check("--language", "cy", "--publish")
+    assert publish.returncode == 0 and "[translations.stale]" not in publish.stdout, publish.stdout
+    report = subprocess.run([sys.executable, str(ROOT / "scripts" / "translations.py"), "--root", str(site.root),
+                             "report", "--publish"], capture_output=True, text=True)
+    assert "stale: training/all.md (draft); English sections changed: everything-at-once" in report.stdout
+    assert "left out when publishing: training/all.cy.md" in report.stdout
 
 
 TAUGHT_SOURCE = (ROOT / "tests" / "conftest.py").read_text().split('TAUGHT_ALL = """\\\n', 1)[1].split('"""', 1)[0]
