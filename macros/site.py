@@ -391,22 +391,25 @@ class Site:
                 path = principles_translation_path(lang.locale)
                 source_text = (self.root / FRAMEWORK_FILE).read_text(encoding="utf-8")
                 report.diagnostics += status_problems(principles.meta, path, self.translation_settings)
+                # a publish build uses a draft file's words nowhere (framework_for), so its staleness is listed only
+                left_out = self.publish and principles.meta.status != "reviewed"
                 state = "translated"
                 if principles.meta.source != digest(source_text):
                     state = "stale"
-                    report.diagnostics.append(Diagnostic(
-                        path, principles.meta.line("source"), None,
-                        "translations.stale" if principles.meta.source else "translations.not-stamped",
-                        f"{FRAMEWORK_FILE} changed since these translations were made (or they were never stamped); "
-                        f"update them, then run `python3 scripts/translations.py stamp {path}`"))
-                if self.publish and principles.meta.status != "reviewed" and state == "translated":
-                    state = "draft-left-out"
+                    if not left_out:
+                        report.diagnostics.append(Diagnostic(
+                            path, principles.meta.line("source"), None,
+                            "translations.stale" if principles.meta.source else "translations.not-stamped",
+                            f"{FRAMEWORK_FILE} changed since these translations were made (or they were never "
+                            f"stamped); update them, then run `python3 scripts/translations.py stamp {path}`"))
+                if left_out:
+                    state = "draft-left-out" if state == "translated" else state
                     report.left_out.append(path)
                 report.pages.append(PageStatus(FRAMEWORK_FILE, state, principles.meta.status))
                 # the principle pages' translations are the same stubs: their words, state and status are the file's
                 for base in sorted(set(pages) & set(stubs)):
                     report.pages.append(PageStatus(base, state, principles.meta.status))
-                    if state == "draft-left-out":
+                    if left_out:
                         report.left_out.append(translation_path(base, lang.locale))
             self.translations[lang.locale] = report
             found += report.diagnostics
@@ -617,8 +620,8 @@ class Site:
         if meta.status != "reviewed":
             notice = next((lang.draft_notice for lang in self.languages if lang.locale == locale), "")
             assisted = ", made with machine assistance" if meta.machine_assisted else ""
-            lines += [f'<aside class="md-i18n-notice admonition warning" role="note">\n<p>{t(notice)}</p>\n'
-                      f'<p lang="{default}">Draft translation{assisted}: not yet checked by a fluent reviewer. The '
+            lines += [f'<aside class="md-i18n-notice admonition warning" role="note">\n'
+                      + (f"<p>{t(notice)}</p>\n" if notice else "") + f'<p lang="{default}">Draft translation{assisted}: not yet checked by a fluent reviewer. The '
                       f"English page is the checked version.</p>\n</aside>", ""]
         key = "theme_intro" if p.is_theme else "page_intro"
         intro = words[key].format(number=p.number, count=len(fw.principles))
