@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             if text is None:
                 path.unlink()
             else:
+                path.parent.mkdir(parents=True, exist_ok=True)
                 write_text_atomic(path, text)
         except OSError as error:
             print(f"{site.docs_prefix}{src}: cannot {action} it ({error.strerror})", file=sys.stderr)

@@ -344,6 +344,7 @@ def test_a_bad_help_label_is_an_error_at_its_line(make_site, labels, message):
     line = [text.strip() for text in mkdocs.split("\n")].index(wrong) + 1
     assert check.returncode == 2 and f"mkdocs.yml:{line}: {message} [config.invalid]" in check.stderr, check.stderr
     site.write("mkdocs.yml", with_help(HELP_CY))
-    write_pages(site)                        # the tiny site wrote no stubs while its config did not load
+    stubs = write_pages(site)                # the tiny site wrote no stubs while its config did not load
+    assert stubs.returncode == 0, stubs.stdout + stubs.stderr
     fixed = site.check()
     assert fixed.returncode == 0, fixed.stdout
