@@ -86,10 +86,10 @@ def test_welsh_site_language_switcher_notice_and_lang(both):
         # the switcher links the same page in each language, each link with its hreflang
         assert re.search(r'href="\.\./\.\./help/" hreflang="en"', welsh) and re.search(r'href="\./(\./)?" hreflang="cy"', welsh)
         assert '<div class="in-english" lang="en">' in welsh          # the escalation rule is English data
-        fallback = (site / "cy" / "handbook" / "on-the-ward" / "index.html").read_text(encoding="utf-8")
+        fallback = (site / "cy" / "handbook" / "endings" / "index.html").read_text(encoding="utf-8")
         assert re.search(r'<article class="md-content__inner md-typeset" lang="en"', fallback)
         assert "Nid oes fersiwn Gymraeg o&#x27;r dudalen hon" in fallback.replace("&#39;", "&#x27;")
-        english = (site / "handbook" / "on-the-ward" / "index.html").read_text(encoding="utf-8")
+        english = (site / "handbook" / "endings" / "index.html").read_text(encoding="utf-8")
         assert '<html lang="en"' in english and "Nid oes fersiwn" not in english
 
 
