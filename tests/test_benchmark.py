@@ -17,9 +17,9 @@ SCRIPT = ROOT / "scripts" / "benchmark.py"
 
 def load_benchmark():
     """The benchmark's module (scripts/benchmark.py runs its main)."""
-    import macros.benchmark
+    import macros.cli.benchmark
 
-    return macros.benchmark
+    return macros.cli.benchmark
 
 
 def test_a_tiny_run_writes_the_json_and_the_table(tmp_path: Path):

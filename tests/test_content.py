@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import textstat
 
-from macros.project import read_project_config
-from macros.site import Site
+from macros.engine.project import read_project_config
+from macros.engine.site import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

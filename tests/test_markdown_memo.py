@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from macros.course.course import MARKDOWN_MEMO, Course
-from macros.course.version import Version
-from macros.diagnostics import ProblemsFound
-from macros.markdown_html import SiteMarkdown
+from macros.engine.course.course import MARKDOWN_MEMO, Course
+from macros.engine.course.version import Version
+from macros.engine.diagnostics import ProblemsFound
+from macros.engine.markdown_html import SiteMarkdown
 
 PAGE = "# Title\n\n## A section\n\nSome *words* and [a link](other.md).\n"
 

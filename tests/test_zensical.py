@@ -76,7 +76,7 @@ def test_same_pages(both):
 
 
 def test_principle_pages_are_complete(both):
-    from macros.site import Site
+    from macros.engine.site import Site
 
     framework = Site.load(ROOT).framework
     for site in both:

@@ -1,0 +1,271 @@
+"""The macros authors write in Markdown, bound to one page.
+
+``PageMacros`` is the one implementation of every macro. The MkDocs glue registers its methods
+with mkdocs-macros, the weaver calls them directly for literal calls, the coverage scan renders
+them to see which principles a section links, and the course packs render pages through them.
+Each method validates its arguments and raises ``MacroError`` with a code and a fix.
+"""
+
+from __future__ import annotations
+
+import inspect
+import posixpath
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from . import render
+from .diagnostics import did_you_mean
+from .framework import LEVELS, Principle
+from .weave import Call, MacroError
+
+if TYPE_CHECKING:
+    from .site import Site
+
+__all__ = ["PageMacros", "PER_FOLDER_MACROS", "SECTION_KINDS", "SUMMARY_MACROS", "USAGE"]
+
+#: How each macro is written, for error messages.
+USAGE: dict[str, str] = {
+    "principle": '{{ principle("mutuality") }}',
+    "principle_link": '{{ principle_link("mutuality") }}',
+    "principles": '{{ principles("mutuality", "relationships") }}',
+    "principles_overview": "{{ principles_overview() }}",
+    "prompts": '{{ prompts("team") }}',
+    "no_principle": '{{ no_principle("Welcome, timings and breaks") }}',
+    "duration": "{{ duration(20) }}",
+    "attribution": "{{ attribution() }}",
+    "framework_diagram": "{{ framework_diagram() }}",
+    "checklist": "{{ checklist() }}",
+    "module_overview": "{{ module_overview() }}",
+    "help_lines": "{{ help_lines() }}",
+    "coverage_matrix": "{{ coverage_matrix() }}",
+    "coverage_exemptions": "{{ coverage_exemptions() }}",
+    "principle_title": '{{ principle_title("mutuality") }}',
+    "principle_page": '{{ principle_page("mutuality") }}',
+    "local": '{{ local("lone-working") }}',
+    "local_values": "{{ local_values() }}",
+}
+#: The kinds of timed section in a module.
+SECTION_KINDS = ("session", "break")
+#: Macros whose output depends only on their arguments and the page's folder (links are relative).
+PER_FOLDER_MACROS = frozenset({"principle", "principle_link", "principles"})
+#: Macros whose output summarises other sections; the coverage scan does not count their links.
+SUMMARY_MACROS = frozenset({"module_overview", "coverage_matrix", "coverage_exemptions", "help_lines", "principle_page"})
+
+
+@lru_cache(maxsize=256)
+def _arguments_problem(cls: type, name: str, count: int, keywords: tuple[str, ...]) -> str | None:
+    """Why a call with this many arguments and these keywords does not fit the macro, or None.
+
+    Binding depends only on the number and names of the arguments, never on their values, so
+    the answer is cached: inspect.signature is slow, and every macro call is checked.
+    """
+    try:
+        inspect.signature(getattr(cls, name)).bind(None, *range(count), **dict.fromkeys(keywords))
+    except TypeError as error:
+        return str(error)
+    return None
+
+
+class PageMacros:
+    """Every author-facing macro, for one page (``src_uri`` is relative to docs/)."""
+
+    NAMES: tuple[str, ...] = tuple(USAGE)
+
+    def __init__(self, site: Site, src_uri: str):
+        self.site = site
+        self.src_uri = src_uri
+
+    # -- calling ---------------------------------------------------------------------------
+    def call(self, name: str, args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None) -> str:
+        """Call one macro by name, turning wrong arguments into a MacroError."""
+        method = getattr(self, name)
+        problem = _arguments_problem(type(self), name, len(args), tuple(kwargs or ()))
+        if problem:
+            raise MacroError("macros.bad-arguments",
+                             f"{name}() was called wrongly ({problem}); write it like {USAGE[name]}")
+        return method(*args, **(kwargs or {}))
+
+    def render_call(self, call: Call) -> str:
+        """Render a parsed call (for the weaver and the course packs)."""
+        if call.name not in PER_FOLDER_MACROS:
+            return self.call(call.name, call.args, call.kwargs)
+        key = (posixpath.dirname(self.src_uri), call.name, call.args, tuple(call.kwargs.items()))
+        try:
+            output = self.site.rendered.get(key)
+        except TypeError:  # an unhashable argument, such as a list: just render it
+            return self.call(call.name, call.args, call.kwargs)
+        if output is None:
+            output = self.site.rendered[key] = self.call(call.name, call.args, call.kwargs)
+        return output
+
+    def scan_call(self, call: Call) -> str:
+        """Render a call for the coverage scan: summaries render nothing (their links belong to other
+        sections), and an exemption without a reason still marks its section exempt (one mistake, one message)."""
+        if call.name in SUMMARY_MACROS:
+            return ""
+        try:
+            return self.render_call(call)
+        except MacroError as error:
+            if error.code == "coverage.exempt-without-reason":
+                error.output = render.exemption("")
+            raise
+
+    # -- validation ------------------------------------------------------------------------
+    def _principle(self, value: Any, macro: str) -> Principle:
+        if not isinstance(value, str):
+            raise MacroError("macros.bad-arguments",
+                             f"{macro}() needs a principle id in quotes, not {value!r}; write it like {USAGE[macro]}")
+        found = self.site.framework.get(value)
+        if found is None:
+            raise MacroError("principles.unknown-id",
+                             f'unknown principle id "{value}" in {macro}(); {self.site.framework.suggest(value)}')
+        return found
+
+    # -- the macros --------------------------------------------------------------------------
+    def principle(self, id: str) -> str:
+        """The full card for one principle (or a local value)."""
+        p = self._principle(id, "principle")
+        return render.local_value_card(p, self.src_uri) if p.is_local else render.principle_card(p, self.src_uri)
+
+    def principle_link(self, id: str) -> str:
+        """An inline link to a principle, with its short title."""
+        return render.principle_link(self._principle(id, "principle_link"), self.src_uri)
+
+    def principles(self, *ids: str) -> str:
+        """The 'grounded in' chips under a section heading."""
+        if not ids:
+            raise MacroError("macros.bad-arguments",
+                             f"principles() needs at least one principle id; write it like {USAGE['principles']}")
+        chosen = [self._principle(i, "principles") for i in ids]
+        seen: set[str] = set()
+        unique = [p for p in chosen if not (p.id in seen or seen.add(p.id))]
+        return render.principle_chips(unique, self.src_uri)
+
+    def principles_overview(self) -> str:
+        """All principles as cards, with the preamble and the cross-cutting theme."""
+        return render.principles_overview(self.site.framework, self.src_uri)
+
+    def prompts(self, level: str) -> str:
+        """The reflective prompts for one supervision level, grouped by principle."""
+        if level not in LEVELS:
+            raise MacroError("macros.bad-level", f'unknown supervision level "{level}" in prompts(); '
+                                                 f"{did_you_mean(str(level), LEVELS)}")
+        return render.prompts(self.site.framework, level, self.src_uri)
+
+    def no_principle(self, reason: str) -> str:
+        """Marks a housekeeping section as deliberately not linked; the reason is required."""
+        if not isinstance(reason, str) or not reason.strip():
+            raise MacroError("coverage.exempt-without-reason",
+                             f"no_principle() needs a reason, for example {USAGE['no_principle']}")
+        return render.exemption(reason.strip())
+
+    def duration(self, minutes: int, kind: str = "session", teaching: int | None = None,
+                 activity: int | None = None) -> str:
+        """The length of a module section in minutes; ``kind="break"`` for a break; optionally how it splits
+        into ``teaching`` and ``activity`` minutes."""
+        def whole(value: Any, what: str, minimum: int) -> None:
+            if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+                raise MacroError("macros.bad-arguments",
+                                 f"duration() needs {what}{' above 0' if minimum else ''}, not {value!r}; "
+                                 f"write it like {USAGE['duration']}")
+
+        whole(minutes, "a whole number of minutes", 1)
+        if kind not in SECTION_KINDS:
+            raise MacroError("macros.bad-arguments", f'duration() kind must be "session" or "break", not {kind!r}; '
+                                                     f'write it like {{{{ duration(15, kind="break") }}}}')
+        if teaching is not None or activity is not None:
+            if kind == "break":
+                raise MacroError("macros.bad-arguments", "a break has no teaching or activity time; "
+                                                         'write it like {{ duration(15, kind="break") }}')
+            for value, name in ((teaching, "teaching"), (activity, "activity")):
+                if value is not None:
+                    whole(value, f"{name} as a whole number of minutes", 0)
+            teaching = minutes - activity if teaching is None else teaching
+            activity = minutes - teaching if activity is None else activity
+            if teaching < 0 or activity < 0 or teaching + activity != minutes:
+                raise MacroError("macros.bad-arguments",
+                                 f"duration({minutes}) says {teaching} minutes of teaching and {activity} of activity, "
+                                 f"which do not add up to {minutes}; write it like "
+                                 f"{{{{ duration(40, teaching=10, activity=30) }}}}")
+        return render.duration(minutes, kind, teaching, activity)
+
+    def attribution(self) -> str:
+        """The citation and licence of the framework."""
+        return render.attribution(self.site.framework)
+
+    def framework_diagram(self) -> str:
+        """The SVG diagram of the framework, with its text alternative."""
+        return render.framework_diagram(self.site.framework)
+
+    def checklist(self) -> str:
+        """The reflective checklist built from the practice indicators."""
+        return render.checklist(self.site.framework, self.src_uri)
+
+    def module_overview(self) -> str:
+        """Duration, objectives, session plan and downloads for the module on this page."""
+        coverage = self.site.coverage
+        module = coverage.module_for(self.src_uri) if coverage else None
+        if module is None:
+            raise MacroError("macros.bad-arguments",
+                             "module_overview() works only on a training module page with module, title, "
+                             "duration and objectives in its front matter")
+        return render.module_overview(module, self.site.framework, self.src_uri,
+                                      self.site.downloads.get(self.src_uri, ()))
+
+    def help_lines(self) -> str:
+        """The urgent help lines from the site configuration."""
+        if not self.site.help.lines:
+            raise MacroError("macros.bad-arguments",
+                             "help_lines() found no help lines; add extra.help.lines to mkdocs.yml")
+        return render.help_lines(self.site.help)
+
+    def coverage_matrix(self) -> str:
+        """The principle x module table of linked sections."""
+        coverage = self.site.coverage
+        if coverage is None:
+            return ""
+        focus = {m.src_uri: m.focus for m in coverage.modules}
+        return render.coverage_matrix(self.site.framework, coverage.training_sections, self.src_uri, focus)
+
+    def coverage_exemptions(self) -> str:
+        """Every exempt training section with its reason."""
+        coverage = self.site.coverage
+        return render.exemptions(coverage.training_sections if coverage else (), self.src_uri)
+
+    def principle_title(self, id: str) -> str:
+        """The heading of a principle's (or the theme's) own page, "2. Mutuality and reciprocity" (in its stub)."""
+        p = self._own_principle(id, "principle_title")
+        return render.text(p.label)
+
+    def principle_page(self, id: str) -> str:
+        """Everything under the heading of a principle's own page (in its stub, docs/principles/<id>.md)."""
+        return self.site.principle_page(self._own_principle(id, "principle_page").id)
+
+    def local(self, id: str) -> str:
+        """A slot for local policy (principles/slots.yml): the variant's own text, or a marked box saying what
+        the service adds here."""
+        slots = self.site.slots
+        if not isinstance(id, str):
+            raise MacroError("macros.bad-arguments", f"local() needs a slot id in quotes, not {id!r}; write it like "
+                                                     f"{USAGE['local']}")
+        slot = slots.get(id)
+        if slot is None:
+            raise MacroError("slots.unknown-id", f'unknown slot "{id}" in local(); {slots.suggest(id)} (the slots '
+                                                 f"are listed in {slots.source})")
+        variant = self.site.variant
+        return render.local_slot(slot, variant.slots.get(id) if variant else None,
+                                 variant.organisation if variant else "")
+
+    def local_values(self) -> str:
+        """The organisation's own values as cards (a local variant), or a box saying where they go."""
+        return render.local_values(self.site.framework, self.src_uri)
+
+    def _own_principle(self, value: Any, macro: str) -> Principle:
+        """The principle whose own page this is; its links are relative to that page, so nowhere else."""
+        found = self._principle(value, macro)
+        if found.src_uri != self.src_uri:
+            raise MacroError("macros.bad-arguments",
+                             f"{macro}() belongs only on the principle's own page, docs/{found.src_uri}; "
+                             f'link to it with {{{{ principle_link("{found.id}") }}}} instead')
+        return found

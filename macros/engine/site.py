@@ -1,0 +1,460 @@
+"""The site as the engine sees it: one build's state, its sources, its coverage and its principle pages.
+
+``Site`` is created once per build (never stored at module level), by the site generator's glue
+or by a script, and is the only place build state lives: the framework, the coverage settings,
+the help lines, the coverage once scanned, the published course-pack downloads, the cache of
+rendered chips, and the page being woven between the glue's two macro steps.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+from . import render
+from .coverage import Coverage, RenderedPage, scan_site
+from .diagnostics import Diagnostic, ProblemsFound
+from .framework import LEVELS, PRINCIPLES_FOLDER, Framework, Principle, load_framework, principle_of_page
+from .help import HelpSettings, parse_help
+from .markdown_html import SiteMarkdown
+from .page_macros import PageMacros
+from .project import ProjectConfig, read_project_config
+from .settings import Settings, load_settings
+from .slots import SLOTS_FILE, SlotCatalogue, load_slots
+from .templating import render_leftovers
+from .variant import UnknownVariant, Variant, check_variant_name, load_variant
+from .weave import Call, MacroError, Woven, find_calls, protect, weave
+
+__all__ = ["FRAMEWORK_FILE", "KNOWN_SITE_NAMES", "nav_sections", "principle_stub", "SETTINGS_FILE", "Site"]
+
+
+def _scan_macro(macros: PageMacros, name: str):
+    """A macro for the scan's Jinja pass: summaries render nothing, as in ``PageMacros.scan_call``."""
+    def call(*args, **kwargs):
+        try:
+            return macros.scan_call(Call(name, args, kwargs, 0, 0, 0)) or ""
+        except MacroError as error:
+            return error.output
+    return call
+
+#: Names mkdocs-macros (and Zensical's copy of it) gives every page, besides ``extra`` and our macros.
+KNOWN_SITE_NAMES = frozenset({
+    "config", "page", "navigation", "files", "environment", "plugin", "git", "macros_info", "now", "fix_url",
+    "context", "render_file", "pretty", "extra",
+})
+
+FRAMEWORK_FILE = "principles/principles.yaml"
+SETTINGS_FILE = "principles/coverage.yaml"
+
+
+@dataclass
+class Site:
+    """One build's view of the project, and all of that build's state."""
+
+    root: Path
+    docs_dir: Path
+    framework: Framework
+    settings: Settings
+    help: HelpSettings = field(default_factory=HelpSettings)
+    coverage: Coverage | None = None
+    """The coverage, once ``scan`` has run."""
+    downloads: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Per module page: (label, docs-relative path) of its course-pack files, when they are published."""
+    rendered: dict[tuple, str] = field(default_factory=dict, repr=False)
+    """Output of the calls in ``PER_FOLDER_MACROS``, by folder and call, for this build: the scan and
+    the weave render the same few calls thousands of times."""
+    woven: Woven | None = None
+    """The page being rendered now, between the glue's pre- and post-macro steps."""
+    config: ProjectConfig = field(default_factory=ProjectConfig, repr=False)
+    """mkdocs.yml as data: ``extra`` variables, Markdown extensions, excluded pages."""
+    reported: set[Diagnostic] = field(default_factory=set, repr=False)
+    """Every diagnostic the glue has shown in this build (each is shown once)."""
+    errors: list[Diagnostic] = field(default_factory=list, repr=False)
+    """The error-severity diagnostics of this build: the glue fails the build on them itself."""
+    slots: SlotCatalogue = field(default_factory=SlotCatalogue, repr=False)
+    """The slot catalogue (principles/slots.yml): where each service's own facts go in the core pages."""
+    variant: Variant | None = None
+    """The local variant this build is for (local/<name>/local.yml), or None for the generic handbook."""
+    overlay: bool = False
+    """True when the variant's local pages are read from local/<name>/docs/ beside docs/ (the scripts); False
+    when docs_dir already holds them (a variant's site build, see ``variant_build``)."""
+    publish: bool = False
+    """A publish build: an empty required slot is an error (a draft build only warns)."""
+    _markdown: SiteMarkdown | None = field(default=None, repr=False)
+    markdown_memo: Path | None = None
+    """A folder where each page's HTML is kept between runs (``SiteMarkdown``); None: convert every time."""
+
+    @classmethod
+    def load(cls, root: Path, docs_dir: Path | None = None, config: ProjectConfig | None = None,
+             variant: str | None = None, publish: bool | None = None) -> Site:
+        """Load and validate the framework, the settings, the slots, the help lines and any local variant; raise
+        ProblemsFound with all problems.
+
+        ``config`` is the project's mkdocs.yml as data; by default it is read from ``root``. ``variant`` names a
+        local variant whose pages are read from local/<name>/docs/ beside docs/ (raises UnknownVariant, listing
+        the known ones, when there is none); without it, ``extra.variant`` in the config names the variant of a
+        merged build. ``publish`` (default: ``extra.publish``) makes empty required slots errors.
+        """
+        root = root.resolve()
+        problems: list[Diagnostic] = []
+        framework = settings = help = slots = None
+        if variant is not None:
+            check_variant_name(root, variant)
+        try:
+            config = config or read_project_config(root)
+            problems += config.problems()
+            help = parse_help(config.extra.get("help"), config.filename, config.line_of)
+        except ProblemsFound as error:
+            problems += error.diagnostics
+        try:
+            framework = load_framework(root / FRAMEWORK_FILE, FRAMEWORK_FILE)
+        except ProblemsFound as error:
+            problems += error.diagnostics
+        try:
+            settings = load_settings(root / SETTINGS_FILE, SETTINGS_FILE)
+        except ProblemsFound as error:
+            problems += error.diagnostics
+        try:
+            slots = load_slots(root / SLOTS_FILE, SLOTS_FILE)
+        except ProblemsFound as error:
+            problems += error.diagnostics
+        if problems:
+            raise ProblemsFound(problems)
+        docs = (docs_dir or root / config.docs_dir).resolve()
+        name = variant if variant is not None else config.extra.get("variant")
+        loaded = None
+        if name:
+            try:
+                loaded = load_variant(root, str(name), framework, slots, nav_sections=nav_sections(config.data),
+                                      core_docs=docs if variant is not None else None)
+            except UnknownVariant as error:
+                raise ProblemsFound([Diagnostic(config.filename, config.line_of("extra", "variant"), None,
+                                                "config.invalid", f"extra.variant: {error}")]) from None
+            framework = loaded.apply(framework)
+            help = loaded.help_for(help)
+        return cls(root, docs, framework, settings, help, config=config, slots=slots, variant=loaded,
+                   overlay=variant is not None,
+                   publish=bool(config.extra.get("publish")) if publish is None else publish)
+
+    @classmethod
+    def from_data(cls, framework: Framework, settings: Settings | None = None, help: HelpSettings | None = None,
+                  root: Path = Path(".")) -> Site:
+        """A site made from data already loaded (tests, tools): docs/ under ``root``."""
+        root = root.resolve()
+        return cls(root, root / "docs", framework, settings or Settings(), help or HelpSettings())
+
+    @property
+    def docs_prefix(self) -> str:
+        """docs/ as seen from the repository root, for messages."""
+        try:
+            return self.docs_dir.relative_to(self.root).as_posix() + "/"
+        except ValueError:
+            return self.docs_dir.as_posix() + "/"
+
+    def display_path(self, src_uri: str) -> str:
+        """Where a page's source lives, from the repository root, for messages: a variant's local page is named
+        in its own folder (local/<name>/docs/...), every other page under docs/."""
+        if self.variant is not None and src_uri in self.variant.page_files:
+            return f"{self.variant.docs_folder}/{src_uri}"
+        return self.docs_prefix + src_uri
+
+    def read_sources(self) -> dict[str, str]:
+        """Every Markdown page the site builds, as MkDocs chooses them: hidden files, ``templates/``,
+        ``exclude_docs`` and ``draft_docs`` are left out; ``not_in_nav`` pages are built, so they are in.
+
+        With a variant read beside docs/ (``overlay``), its local pages and its values' page stubs are
+        added, as the variant's own build (``variant_build``) would merge them."""
+        sources: dict[str, str] = {}
+        problems = []
+        excluded = self.excluded_pages()
+        folders = [(self.docs_dir, None)]
+        if self.overlay and self.variant is not None:
+            folders.append((self.root / self.variant.docs_folder, self.variant.page_files))
+        for folder, only in folders:
+            for path in sorted(folder.rglob("*.md")):
+                rel = path.relative_to(folder).as_posix()
+                if excluded(rel) or (only is not None and rel not in only):
+                    continue
+                try:
+                    sources[rel] = path.read_text(encoding="utf-8-sig")
+                except (OSError, UnicodeDecodeError) as error:
+                    problems.append(Diagnostic(self.display_path(rel), 1, None, "source.unreadable",
+                                               f"cannot read this page ({error}); save it as UTF-8 text"))
+        if self.overlay:
+            for p in self.framework.local_values:
+                sources.setdefault(p.src_uri, principle_stub(p))
+        if problems:
+            raise ProblemsFound(problems)
+        return sources
+
+    def note(self, diagnostics) -> list[tuple[str, Diagnostic]]:
+        """Record diagnostics for this build: each once, errors kept for the gate; return (severity, d) to show."""
+        shown = []
+        for d in sorted(set(diagnostics) - self.reported):
+            self.reported.add(d)
+            severity = self.settings.severity(d.code)
+            if severity == "off":
+                continue
+            if severity == "error":
+                self.errors.append(d)
+            shown.append((severity, d))
+        return shown
+
+    def excluded_pages(self):
+        """A test for docs-relative paths that MkDocs leaves out of the build (gitignore-style patterns)."""
+        lines = [".*", "/templates/"]
+        for key in ("exclude_docs", "draft_docs"):
+            value = self.config.data.get(key)
+            if isinstance(value, str):
+                lines += value.splitlines()
+        spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        return lambda rel: spec.match_file(rel)
+
+    @property
+    def markdown(self) -> SiteMarkdown:
+        """The site's Markdown converter (the extensions in mkdocs.yml), made once per build."""
+        if self._markdown is None:
+            self._markdown = SiteMarkdown(self.config.data.get("markdown_extensions") if self.config.data else None,
+                                          self.config.filename, self.markdown_memo)
+        return self._markdown
+
+    def variables(self) -> dict[str, Any]:
+        """The Jinja variables a page can use besides our macros: ``extra`` (as mkdocs-macros gives it)."""
+        extra = dict(self.config.extra)
+        return {**extra, "extra": extra}
+
+    def render_for_scan(self, src_uri: str, body: str, line_offset: int) -> RenderedPage:
+        """One page's body rendered as the site renders it, for the coverage scan.
+
+        Summaries of other sections (the module overview, the coverage tables, the help lines) are
+        left out: their links are not this page's teaching.
+        """
+        macros = self.macros(src_uri)
+        path = self.display_path(src_uri)
+        woven = weave(body, macros.scan_call, macro_names=PageMacros.NAMES,
+                      known_names=KNOWN_SITE_NAMES | set(self.variables()), display_path=path,
+                      line_offset=line_offset)
+        text, diagnostics = woven.text, list(woven.diagnostics)
+        if woven.needs_jinja:
+            scan_macros = {name: _scan_macro(macros, name) for name in PageMacros.NAMES}
+            text, found = render_leftovers(text, scan_macros, self.variables(), path=path, line_offset=line_offset,
+                                           code="macros.template-syntax")
+            diagnostics += found
+        return RenderedPage(self.markdown.convert(woven.finish(text), src_uri), diagnostics)
+
+    def scan(self, sources: Mapping[str, str]) -> Coverage:
+        """Scan the pages for coverage, check the principle pages' stubs, and keep the result for this build."""
+        coverage = scan_site(sources, self.framework, self.settings, self.render_for_scan,
+                             docs_prefix=self.docs_prefix, paths={s: self.display_path(s) for s in sources})
+        found = set(self.stub_problems(sources)) | set(self.slot_problems(sources))
+        coverage.diagnostics = [d for d in sorted(set(coverage.diagnostics) | found) if coverage.severity(d) != "off"]
+        self.coverage = coverage
+        return coverage
+
+    # -- slots -----------------------------------------------------------------------------------------------
+    def slot_uses(self, sources: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]:
+        """Per slot id, every (page, line) with a ``local("...")`` call, outside code."""
+        uses: dict[str, list[tuple[str, int]]] = {}
+        for src_uri in sorted(sources):
+            text = sources[src_uri]
+            if "local(" not in text:
+                continue
+            for call in find_calls(protect(text)[0], ["local"]):
+                if call.args and isinstance(call.args[0], str):
+                    uses.setdefault(call.args[0], []).append((src_uri, call.line))
+        return uses
+
+    def slot_problems(self, sources: Mapping[str, str]) -> list[Diagnostic]:
+        """A variant's empty required slots, at every page and line that uses each (errors when publishing)."""
+        variant = self.variant
+        if variant is None:
+            return []
+        code = "slots.unfilled" if self.publish else "slots.unfilled-draft"
+        stage = "a published variant must fill it" if self.publish else "fill it before you publish"
+        uses = self.slot_uses(sources)
+        problems = []
+        for slot in self.slots.slots:
+            if not slot.required or slot.id in variant.slots:
+                continue
+            fix = f'add slots: {slot.id}: with {slot.what} to {variant.source}'
+            places = uses.get(slot.id) or []
+            for src_uri, line in places:
+                problems.append(Diagnostic(self.display_path(src_uri), line, None, code,
+                                           f'required slot "{slot.id}" is empty in {variant.name}; {stage}: {fix}'))
+            if not places:
+                problems.append(Diagnostic(variant.source, 1, None, code,
+                                           f'required slot "{slot.id}" is empty (no page uses it yet); {stage}: {fix}'))
+        return problems
+
+    def macros(self, src_uri: str) -> PageMacros:
+        """The macros bound to one page."""
+        return PageMacros(self, src_uri)
+
+    def weave(self, markdown: str, src_uri: str, known_names=(), line_offset: int = 0) -> Woven:
+        """Render the literal macro calls of one page (see ``weave.weave``)."""
+        return weave(markdown, self.macros(src_uri).render_call, macro_names=PageMacros.NAMES,
+                     known_names=known_names, display_path=self.display_path(src_uri), line_offset=line_offset)
+
+    # -- principle pages ------------------------------------------------------------------------------
+    # Each principle's page is a committed stub, docs/principles/<id>.md, holding two macro calls: every site generator that runs mkdocs-macros-style macros builds it (Zensical runs no MkDocs
+    # hooks, so a page generated by a hook would be missing there). ``stub_problems`` keeps the stubs in
+    # step with principles.yaml; ``principle_page`` makes what the reader sees.
+    def principle_stubs(self) -> dict[str, str]:
+        """What each principle's page file under docs/ must hold, keyed by src path."""
+        return {p.src_uri: principle_stub(p) for p in self.framework.linkable}
+
+    def stub_problems(self, sources: Mapping[str, str]) -> list[Diagnostic]:
+        """Principle page stubs that are missing, extra (no such principle) or edited, with file:line."""
+        expected = self.principle_stubs()
+        fix = "run `python3 scripts/write_principle_pages.py` to rewrite the principle pages from principles/principles.yaml"
+        problems = []
+        for p in self.framework.linkable:
+            if p.src_uri not in sources:
+                if p.is_local:  # made by the variant's build, never written by hand
+                    problems.append(Diagnostic(self.variant.source, p.line, None, "principles.page-missing",
+                                               f'local value "{p.id}" has no page {self.docs_prefix}{p.src_uri}; build '
+                                               f"the variant with `python3 scripts/build_variant.py {self.variant.name}`"))
+                    continue
+                problems.append(Diagnostic(self.framework.source, p.line, None, "principles.page-missing",
+                                           f'principle "{p.id}" has no page {self.docs_prefix}{p.src_uri}; {fix}'))
+        for src_uri in sorted(sources):
+            if principle_of_page(src_uri) is None:
+                continue
+            path = self.docs_prefix + src_uri
+            if src_uri not in expected:
+                problems.append(Diagnostic(path, 1, None, "principles.page-extra",
+                                           f"{PRINCIPLES_FOLDER}/ holds only the pages of the principles in "
+                                           f"principles/principles.yaml; delete this file or add its principle there"))
+                continue
+            want, have = expected[src_uri].splitlines(), sources[src_uri].splitlines()
+            if want != have:
+                line = next((i for i, (a, b) in enumerate(zip(want, have), 1) if a != b), min(len(want), len(have)) + 1)
+                should = want[line - 1] if line <= len(want) else "(nothing)"
+                problems.append(Diagnostic(path, line, None, "principles.page-edited",
+                                           f"principle pages are made from principles/principles.yaml, so this file "
+                                           f"must hold exactly its two macro calls (line {line} should be "
+                                           f"{should!r}); {fix}"))
+        return problems
+
+    def principle_pages(self) -> dict[str, str]:
+        """Markdown for every principle's page and the theme's as the reader gets it, keyed by src path."""
+        pages = {}
+        for p in self.framework.linkable:
+            heading = self.macros(p.src_uri).principle_title(p.id)
+            pages[p.src_uri] = f"# {heading}\n\n" + self.principle_page(p.id)
+        return pages
+
+    def principle_page(self, principle_id: str) -> str:
+        """Everything under the heading of a principle's (or the theme's) page: the quote, prompts, backlinks."""
+        fw = self.framework
+        p = fw.get(principle_id)
+        t = render.text
+        lines: list[str] = []
+        if p.is_local:
+            lines += [
+                f'<p class="principle-page__intro">A value of {t(fw.organisation)}, in its own words. It sits beside '
+                f"the {len(fw.principles)} principles of the {t(fw.title)} and never replaces them.</p>", "",
+                "## The value", "",
+                f"> **{t(p.statement)}**", "",
+                f"See how it sits beside [the principles]({render.rel(PRINCIPLES_FOLDER + '/index.md', p.src_uri)}).", "",
+            ]
+        elif p.is_theme:
+            lines += [
+                f'<p class="principle-page__intro">The theme that runs through all {len(fw.principles)} principles '
+                f"of the {t(fw.title)}. Its name is quoted from the paper; the rest of this page was written for "
+                f"this handbook.</p>", "",
+                "## The theme", "",
+                f"> **{t(p.statement)}**", "",
+                f"The paper says this applies to every principle. In this handbook's words: {t(p.summary)}", "",
+                "It is not a sixth principle. It is a way of reading each of the five:", "",
+                "\n".join(f"- {render.link(q, p.src_uri, label=q.label)}" for q in fw.principles), "",
+            ]
+        else:
+            keywords = ", ".join(t(k) for k in p.keywords)
+            facets = "\n".join(f"- {t(f)}" for f in p.facets)
+            lines += [
+                f'<p class="principle-page__intro">Principle {p.number} of {len(fw.principles)} in the '
+                f"{t(fw.title)}. The principle and its parts are quoted exactly; see the source below.</p>", "",
+                "## The principle", "",
+                f"{t(fw.preamble)}", "{: .principles-preamble }", "",
+                f"> **{t(p.statement)}**", ">",
+                "\n".join(f"> {line}" for line in facets.splitlines()), "",
+                f"Across all five principles: **{render.link(fw.theme, p.src_uri, label=fw.theme.statement)}**. "
+                f"In this handbook's words: {t(fw.theme.summary)}", "",
+                "## Where it comes from", "",
+                "The paper built the framework from codes found in a review of the literature and from an "
+                "expert panel of people with lived experience. It did not say which codes led to which "
+                f"principle. These are the codes this handbook reads alongside this principle: {keywords}.", "",
+            ]
+        what = "theme" if p.is_theme else "value" if p.is_local else "principle"
+        whose = f"Written by {t(fw.organisation)}" if p.is_local else "Written for this handbook"
+        if p.indicators:
+            lines += [
+                "## What you might notice", "",
+                f"{whose}: signs that this {what} is alive in practice. They are prompts for conversation, never "
+                "scores.", "",
+                "\n".join(f"- {t(i)}" for i in p.indicators), "",
+            ]
+        levels = [level for level in LEVELS if p.prompts[level]]
+        if levels:
+            lines += ["## Questions for reflection", "", f"{whose}, for each level of supervision.", ""]
+        for level in levels:
+            lines += [f"### {level.capitalize()} supervision", "", "\n".join(f"- {t(q)}" for q in p.prompts[level]), ""]
+        lines += self._backlinks(p, p.src_uri)
+        if p.is_local:
+            lines += ["## Source", "", f"{whose}, in {t(self.variant.source)}.", ""]
+        else:
+            lines += ["## Source", "", render.attribution(fw), ""]
+        return "\n".join(lines)
+
+    def _backlinks(self, p: Principle, src: str) -> list[str]:
+        coverage = self.coverage
+        t = render.text
+        what = "theme" if p.is_theme else "value" if p.is_local else "principle"
+
+        def item(s) -> str:
+            return f"- [{t(s.page)}: {t(s.title)}]({render.rel(s.src_uri, src)}#{s.anchor})"
+
+        focus = coverage.focus_of(p.id) if coverage else []
+        lines = ["## Focus of", ""]
+        lines += [f"- [{t(m.title)}]({render.rel(m.src_uri, src)}) (module {m.number})" for m in focus] or [
+            f"No module names this {what} as its focus yet."]
+        lines += ["", "## Taught in", ""]
+        taught = coverage.taught_in(p.id) if coverage else []
+        lines += [item(s) for s in taught] or [f"No training section links to this {what} yet."]
+        lines += ["", "## Supervised in", ""]
+        supervised = coverage.supervised_in(p.id) if coverage else {}
+        any_supervision = False
+        for level in LEVELS:
+            for s in supervised.get(level, []):
+                any_supervision = True
+                lines.append(item(s))
+        if not any_supervision:
+            lines.append(f"No supervision guide section links to this {what} yet.")
+        handbook = coverage.handbook_pages(p.id) if coverage else []
+        if handbook:
+            lines += ["", "## In the handbook", ""]
+            lines += [f"- [{t(page.title)}]({render.rel(page.src_uri, src)})" for page in handbook]
+        return lines + [""]
+
+
+def principle_stub(p: Principle) -> str:
+    """The committed file docs/principles/<id>.md: two macro calls, its heading and the rest of the page.
+
+    Nothing from the YAML is copied into it (not even the title: both engines take the page title from
+    the rendered heading), so rewording a principle changes its page without touching the stub.
+    """
+    call = json.dumps(p.id)
+    return f"# {{{{ principle_title({call}) }}}}\n\n{{{{ principle_page({call}) }}}}\n"
+
+
+def nav_sections(data: Mapping[str, Any]) -> list[str]:
+    """The titles of the top-level sections of mkdocs.yml's ``nav`` (where a variant's local pages may go)."""
+    nav = data.get("nav") if isinstance(data, Mapping) else None
+    return [next(iter(item)) for item in (nav if isinstance(nav, list) else [])
+            if isinstance(item, dict) and len(item) == 1 and isinstance(next(iter(item.values())), list)]
