@@ -104,12 +104,7 @@ class PageMacros:
         sections), and an exemption without a reason still marks its section exempt (one mistake, one message)."""
         if call.name in SUMMARY_MACROS:
             return ""
-        try:
-            return self.render_call(call)
-        except MacroError as error:
-            if error.code == "coverage.exempt-without-reason":
-                error.output = render.exemption("")
-            raise
+        return self.render_call(call)
 
     # -- validation ------------------------------------------------------------------------
     def _principle(self, value: Any, macro: str) -> Principle:
@@ -156,8 +151,10 @@ class PageMacros:
     def no_principle(self, reason: str) -> str:
         """Marks a housekeeping section as deliberately not linked; the reason is required."""
         if not isinstance(reason, str) or not reason.strip():
+            # still an exemption, on the site and in the scan of any render: one mistake, one message
             raise MacroError("coverage.exempt-without-reason",
-                             f"no_principle() needs a reason, for example {USAGE['no_principle']}")
+                             f"no_principle() needs a reason, for example {USAGE['no_principle']}",
+                             output=render.exemption(""))
         return render.exemption(reason.strip())
 
     def duration(self, minutes: int, kind: str = "session", teaching: int | None = None,
@@ -204,14 +201,7 @@ class PageMacros:
 
     def module_overview(self) -> str:
         """Duration, objectives, session plan and downloads for the module on this page."""
-        coverage = self.site.coverage
-        module = coverage.module_for(self.src_uri) if coverage else None
-        if module is None:
-            raise MacroError("macros.bad-arguments",
-                             "module_overview() works only on a training module page with module, title, "
-                             "duration and objectives in its front matter")
-        return render.module_overview(module, self.site.framework, self.src_uri,
-                                      self.site.downloads.get(self.src_uri, ()))
+        return self.site.cross_page(self.src_uri, "module_overview")
 
     def help_lines(self) -> str:
         """The urgent help lines from the site configuration."""
@@ -222,16 +212,11 @@ class PageMacros:
 
     def coverage_matrix(self) -> str:
         """The principle x module table of linked sections."""
-        coverage = self.site.coverage
-        if coverage is None:
-            return ""
-        focus = {m.src_uri: m.focus for m in coverage.modules}
-        return render.coverage_matrix(self.site.framework, coverage.training_sections, self.src_uri, focus)
+        return self.site.cross_page(self.src_uri, "coverage_matrix")
 
     def coverage_exemptions(self) -> str:
         """Every exempt training section with its reason."""
-        coverage = self.site.coverage
-        return render.exemptions(coverage.training_sections if coverage else (), self.src_uri)
+        return self.site.cross_page(self.src_uri, "coverage_exemptions")
 
     def principle_title(self, id: str) -> str:
         """The heading of a principle's (or the theme's) own page, "2. Mutuality and reciprocity" (in its stub)."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import escape
 
+from .contract import DURATION_CLASS, EXEMPT_CLASS, EXEMPTION_PREFIX
 from .framework import LEVELS, Framework, Principle
 from .help import HelpSettings
 
@@ -169,11 +170,11 @@ def duration(minutes: int, kind: str = "session", teaching: int | None = None, a
     """The visible, machine-readable length of a module section (a break, or teaching and activity time)."""
     unit = "minute" if minutes == 1 else "minutes"
     if kind == "break":
-        return (f'<p class="section-duration section-duration--break" data-minutes="{minutes}" data-kind="break">'
+        return (f'<p class="{DURATION_CLASS} {DURATION_CLASS}--break" data-minutes="{minutes}" data-kind="break">'
                 f"Break: {minutes} {unit}</p>")
     if teaching is None:
-        return f'<p class="section-duration" data-minutes="{minutes}">Time: {minutes} {unit}</p>'
-    return (f'<p class="section-duration" data-minutes="{minutes}" data-teaching="{teaching}" '
+        return f'<p class="{DURATION_CLASS}" data-minutes="{minutes}">Time: {minutes} {unit}</p>'
+    return (f'<p class="{DURATION_CLASS}" data-minutes="{minutes}" data-teaching="{teaching}" '
             f'data-activity="{activity}">Time: {minutes} {unit} ({teaching} teaching, {activity} activity)</p>')
 
 
@@ -185,13 +186,9 @@ def length_text(minutes: int) -> str:
     return f"{minutes} minutes" + (f" ({spelled})" if hours else "")
 
 
-#: The words before an exemption's reason (the coverage scan reads the reason back after them).
-EXEMPTION_PREFIX = "Housekeeping, not linked to a principle:"
-
-
 def exemption(reason: str) -> str:
     """The visible note on a section deliberately not linked to a principle."""
-    return f'<p class="principle-exempt">{EXEMPTION_PREFIX} {text(reason)}</p>'
+    return f'<p class="{EXEMPT_CLASS}">{EXEMPTION_PREFIX} {text(reason)}</p>'
 
 
 def attribution(framework: Framework) -> str:

@@ -17,7 +17,8 @@ from typing import Any
 import pathspec
 
 from . import render
-from .coverage import Coverage, RenderedPage, scan_site
+from .contract import SUMMARY_END, SUMMARY_START, fill_mark
+from .coverage import Coverage, PageScan, RenderedPage, coverage_of, scan_page, scan_site
 from .diagnostics import Diagnostic, ProblemsFound
 from .framework import LEVELS, PRINCIPLES_FOLDER, Framework, Principle, load_framework, principle_of_page
 from .help import HelpSettings, parse_help
@@ -88,6 +89,13 @@ class Site:
     _markdown: SiteMarkdown | None = field(default=None, repr=False)
     markdown_memo: Path | None = None
     """A folder where each page's HTML is kept between runs (``SiteMarkdown``); None: convert every time."""
+    pending: list[tuple[str, str, tuple]] | None = None
+    """The one-render route (MkDocs): cross-page content waiting for the coverage, as (page, what, arguments),
+    each with a placeholder in its page (``contract.FILL``); None: the scan ran first, so render it at once."""
+    scanned: dict[str, tuple[PageScan, list[Diagnostic]]] = field(default_factory=dict, repr=False)
+    """The one-render route: each page's scan, read from the HTML the site generator made."""
+    sources: dict[str, str] = field(default_factory=dict, repr=False)
+    """The one-render route: every page's Markdown source (headings' lines, front matter)."""
 
     @classmethod
     def load(cls, root: Path, docs_dir: Path | None = None, config: ProjectConfig | None = None,
@@ -251,10 +259,76 @@ class Site:
         """Scan the pages for coverage, check the principle pages' stubs, and keep the result for this build."""
         coverage = scan_site(sources, self.framework, self.settings, self.render_for_scan,
                              docs_prefix=self.docs_prefix, paths={s: self.display_path(s) for s in sources})
-        found = set(self.stub_problems(sources)) | set(self.slot_problems(sources))
+        return self._finish(coverage, sources)
+
+    def _finish(self, coverage: Coverage, sources: Mapping[str, str]) -> Coverage:
+        found = set(self.source_problems(sources))
         coverage.diagnostics = [d for d in sorted(set(coverage.diagnostics) | found) if coverage.severity(d) != "off"]
         self.coverage = coverage
         return coverage
+
+    def source_problems(self, sources: Mapping[str, str]) -> list[Diagnostic]:
+        """What the sources alone show, before any page is rendered: edited principle stubs, empty required slots."""
+        return self.stub_problems(sources) + self.slot_problems(sources)
+
+    # -- the one-render route (MkDocs): scan the site generator's HTML, fill cross-page content after ----------
+    def defer_cross_page(self, sources: Mapping[str, str]) -> None:
+        """Switch this build to the one-render route: pages are scanned from the site generator's own HTML
+        (``scan_html``), cross-page content is a placeholder until ``finish_scan``, then ``fill``."""
+        self.pending = []
+        self.sources = dict(sources)
+
+    def scan_html(self, src_uri: str, html: str, url: str) -> None:
+        """Scan one page from the HTML the site generator made of it (its only render) at ``url``."""
+        text = self.sources.get(src_uri)
+        if text is not None:
+            self.scanned[src_uri] = scan_page(src_uri, text, self.framework, self.settings,
+                                              lambda *_: RenderedPage(html), docs_prefix=self.docs_prefix,
+                                              path=self.display_path(src_uri), url=url)
+
+    def finish_scan(self) -> Coverage:
+        """Every rule over the pages scanned from the site's HTML: the same coverage the CLI finds."""
+        coverage = coverage_of(self.scanned, self.framework, self.settings, docs_prefix=self.docs_prefix)
+        return self._finish(coverage, self.sources)
+
+    def cross_page(self, src_uri: str, what: str, *args: Any) -> str:
+        """Content made from other pages' facts: rendered now when the coverage is known, else a placeholder."""
+        if self.pending is not None and self.coverage is None:
+            self.pending.append((src_uri, what, args))
+            return fill_mark(len(self.pending) - 1)
+        return self.cross_page_markdown(src_uri, what, args)
+
+    def fill(self, number: int) -> tuple[str, list[Diagnostic]]:
+        """The Markdown for placeholder ``number`` now that the coverage is known, and any problem with it."""
+        src_uri, what, args = self.pending[number]
+        try:
+            return self.cross_page_markdown(src_uri, what, args), []
+        except MacroError as error:
+            text = self.sources.get(src_uri, "")
+            at = text.find(f"{what}(")
+            line = text.count("\n", 0, at) + 1 if at >= 0 else 1
+            return error.output, [Diagnostic(self.display_path(src_uri), line, None, error.code, error.message)]
+
+    def cross_page_markdown(self, src_uri: str, what: str, args: tuple) -> str:
+        """The Markdown of one piece of cross-page content (see ``cross_page``)."""
+        coverage = self.coverage
+        if what == "module_overview":
+            module = coverage.module_for(src_uri) if coverage else None
+            if module is None:
+                raise MacroError("macros.bad-arguments",
+                                 "module_overview() works only on a training module page with module, title, "
+                                 "duration and objectives in its front matter")
+            return render.module_overview(module, self.framework, src_uri, self.downloads.get(src_uri, ()))
+        if what == "coverage_matrix":
+            if coverage is None:
+                return ""
+            focus = {m.src_uri: m.focus for m in coverage.modules}
+            return render.coverage_matrix(self.framework, coverage.training_sections, src_uri, focus)
+        if what == "coverage_exemptions":
+            return render.exemptions(coverage.training_sections if coverage else (), src_uri)
+        if what == "backlinks":
+            return "\n".join(self._backlinks(self.framework.get(args[0]), src_uri, args[1]))
+        raise ValueError(what)
 
     # -- slots -----------------------------------------------------------------------------------------------
     def slot_uses(self, sources: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]:
@@ -405,14 +479,21 @@ class Site:
             lines += ["## Questions for reflection", "", f"{whose}, for each level of supervision.", ""]
         for level in levels:
             lines += [f"### {level.capitalize()} supervision", "", "\n".join(f"- {t(q)}" for q in p.prompts[level]), ""]
-        lines += self._backlinks(p, p.src_uri)
+        # the backlinks come from every other page: placeholders on the one-render route, filled at the end
+        for heading, part in (("Focus of", "focus"), ("Taught in", "taught"), ("Supervised in", "supervised"),
+                              ("In the handbook", "handbook")):
+            lines += [f"## {heading}", "", self.cross_page(p.src_uri, "backlinks", p.id, part), ""]
         if p.is_local:
             lines += ["## Source", "", f"{whose}, in {t(self.variant.source)}.", ""]
         else:
             lines += ["## Source", "", render.attribution(fw), ""]
-        return "\n".join(lines)
+        page = "\n".join(lines)
+        if self.pending is not None:  # the one-render route: mark it, so that the scan of the HTML skips it
+            return f"{SUMMARY_START}\n\n{page}\n\n{SUMMARY_END}"
+        return page
 
-    def _backlinks(self, p: Principle, src: str) -> list[str]:
+    def _backlinks(self, p: Principle, src: str, part: str) -> list[str]:
+        """One list of a principle page's backlinks (``focus``, ``taught``, ``supervised``, ``handbook``)."""
         coverage = self.coverage
         t = render.text
         what = "theme" if p.is_theme else "value" if p.is_local else "principle"
@@ -420,27 +501,20 @@ class Site:
         def item(s) -> str:
             return f"- [{t(s.page)}: {t(s.title)}]({render.rel(s.src_uri, src)}#{s.anchor})"
 
-        focus = coverage.focus_of(p.id) if coverage else []
-        lines = ["## Focus of", ""]
-        lines += [f"- [{t(m.title)}]({render.rel(m.src_uri, src)}) (module {m.number})" for m in focus] or [
-            f"No module names this {what} as its focus yet."]
-        lines += ["", "## Taught in", ""]
-        taught = coverage.taught_in(p.id) if coverage else []
-        lines += [item(s) for s in taught] or [f"No training section links to this {what} yet."]
-        lines += ["", "## Supervised in", ""]
-        supervised = coverage.supervised_in(p.id) if coverage else {}
-        any_supervision = False
-        for level in LEVELS:
-            for s in supervised.get(level, []):
-                any_supervision = True
-                lines.append(item(s))
-        if not any_supervision:
-            lines.append(f"No supervision guide section links to this {what} yet.")
+        if part == "focus":
+            focus = coverage.focus_of(p.id) if coverage else []
+            return [f"- [{t(m.title)}]({render.rel(m.src_uri, src)}) (module {m.number})" for m in focus] or [
+                f"No module names this {what} as its focus yet."]
+        if part == "taught":
+            taught = coverage.taught_in(p.id) if coverage else []
+            return [item(s) for s in taught] or [f"No training section links to this {what} yet."]
+        if part == "supervised":
+            supervised = coverage.supervised_in(p.id) if coverage else {}
+            return [item(s) for level in LEVELS for s in supervised.get(level, [])] or [
+                f"No supervision guide section links to this {what} yet."]
         handbook = coverage.handbook_pages(p.id) if coverage else []
-        if handbook:
-            lines += ["", "## In the handbook", ""]
-            lines += [f"- [{t(page.title)}]({render.rel(page.src_uri, src)})" for page in handbook]
-        return lines + [""]
+        return [f"- [{t(page.title)}]({render.rel(page.src_uri, src)})" for page in handbook] or [
+            f"No handbook page links to this {what} yet."]
 
 
 def principle_stub(p: Principle) -> str:

@@ -8,9 +8,12 @@ MkDocs calls them:
 
 * ``on_startup``: remember whether this is ``mkdocs serve`` (which shows errors but keeps serving);
 * ``on_config``: load and validate the framework, the settings and mkdocs.yml (macros plugin present);
-* ``on_files``: scan every page (and the principle stubs) for coverage, publish course packs;
-* ``on_env``: the gate, after every page's Markdown and macros ran and before anything is written:
-  any error-severity diagnostic fails the build, whatever the log level or ``--strict``;
+* ``on_files``: read every page's source and check the principle stubs and slots; switch the build to
+  one render (or, when publishing course packs, scan first and make the packs);
+* ``on_page_content``: scan the page from the HTML MkDocs made of it (its one render);
+* ``on_env``: every page is known: apply the coverage rules, fill the cross-page placeholders (backlinks,
+  coverage tables, module overviews), then the gate, before anything is written: any error-severity
+  diagnostic fails the build, whatever the log level or ``--strict``;
 * ``on_post_page``: the last line of defence: no built page may hold unrendered macro text;
 * ``on_post_build``: fail on that, and forget the engine's modules (see ``_forget_engine``).
 """
@@ -24,11 +27,15 @@ import sys
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from ..engine.contract import FILL, FILL_PATTERN, FRAGMENT_END, fill_html, strip_summary_marks
 from .macros_module import log, report, site_for
 
 __all__ = [
-    "on_build_error", "on_config", "on_env", "on_files", "on_post_build", "on_post_page", "on_startup"
+    "on_build_error", "on_config", "on_env", "on_files", "on_page_content", "on_post_build", "on_post_page",
+    "on_startup",
 ]
+
+FILL_MARK = FILL.partition("{")[0]
 
 
 _SERVE = "PRINCIPLES_MKDOCS_SERVE"
@@ -57,13 +64,64 @@ def on_files(files: Files, config):
         except UnicodeDecodeError:
             raise PluginError(f"{site.docs_prefix}{f.src_uri}:1: this page is not UTF-8 text; save it as UTF-8 "
                               f"(in most editors: Save with encoding, UTF-8) [source.unreadable]") from None
-    coverage = site.scan(sources)
-    report(site, coverage.diagnostics)
-    _publish_course_packs(files, config, site, sources)
+    if _publishing(config):  # the packs need the coverage before any page renders: scan the sources first
+        coverage = site.scan(sources)
+        report(site, coverage.diagnostics)
+        _publish_course_packs(files, config, site, sources)
+    else:
+        site.defer_cross_page(sources)
+        report(site, site.source_problems(sources))
     return files
 
 
+def on_page_content(html, page, config, files):
+    """Scan the page from the HTML MkDocs made (its one render); the summaries' marks go once read."""
+    site = site_for(config)
+    if site.pending is None:
+        return html
+    site.scan_html(page.file.src_uri, html, page.file.url)
+    return strip_summary_marks(html)
+
+
+def _fill_cross_page(site, config, files: Files) -> None:
+    """Put the cross-page content in its placeholders, as HTML made like the page's own (its links made relative).
+
+    The Markdown is the engine's; the converter is MkDocs' (the extensions of mkdocs.yml and its link rewriting
+    for this page), so the result is what an in-page render would have given.
+    """
+    import markdown
+    from mkdocs.structure.pages import _RelativePathTreeprocessor  # MkDocs 1.6.1 is the last 1.x: a fixed target
+
+    md = relative = None
+    for file in files.documentation_pages():
+        page = file.page
+        if page is None or not page.content or FILL_MARK not in page.content:
+            continue
+        if md is None:
+            md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
+            relative = _RelativePathTreeprocessor(file, files, config)
+            relative._register(md)
+        relative.file = file
+
+        def fill(match):
+            text, problems = site.fill(int(match.group(1)))
+            report(site, problems)
+            return fill_html(md.reset().convert(text + "\n\n" + FRAGMENT_END), last=match.group(2) is None)
+
+        page.content = FILL_PATTERN.sub(fill, page.content)
+
+
 # -- course packs (extra.course_packs.publish in mkdocs.yml) --------------------------------------------
+def _publishing(config) -> bool:
+    """True when this build publishes the course packs (``extra.course_packs.publish``)."""
+    from ..engine.course.settings import CourseError, PublishSettings
+
+    try:
+        return PublishSettings.from_extra(config.extra).publish
+    except CourseError as error:
+        raise PluginError(f"Course packs: {error}") from None
+
+
 def _publish_course_packs(files: Files, config, site, sources) -> None:
     """When publishing is on: make every course pack, add it under downloads/, link it from its module page.
 
@@ -74,8 +132,6 @@ def _publish_course_packs(files: Files, config, site, sources) -> None:
 
     try:
         settings = PublishSettings.from_extra(config.extra)
-        if not settings.publish:
-            return  # the default: the PDF and Word code is not even loaded
         from ..engine.course.cache import CACHE_FOLDER, PackCache
         from ..engine.course.course import Course, downloads
 
@@ -110,8 +166,14 @@ def _fail_on_errors(site, when: str) -> None:
 
 
 def on_env(env, config, files):
-    """The gate, before any page is written: every page's macros and the coverage scan have run."""
-    _fail_on_errors(site_for(config), "found")
+    """Every page is rendered and scanned: the coverage rules, the cross-page content, then the gate, before
+    any page is written."""
+    site = site_for(config)
+    if site.pending is not None:
+        coverage = site.finish_scan()
+        report(site, coverage.diagnostics)
+        _fill_cross_page(site, config, files)
+    _fail_on_errors(site, "found")
     return env
 
 

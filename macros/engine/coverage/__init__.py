@@ -16,11 +16,11 @@ The pages that show coverage (module overview, matrix, exemptions) are drawn by 
 from .model import Coverage, Module, PageScan, PlanRow, Section
 from .reports import REPORT_FORMATS, format_github, format_json, format_junit, format_text, report_data
 from .rules import check_module, rule_diagnostics
-from .scan import RenderedPage, RenderPage, principle_target, read_rendered, scan_page, scan_site, split_front_matter
+from .scan import RenderedPage, RenderPage, coverage_of, principle_target, read_rendered, scan_page, scan_site, split_front_matter
 
 __all__ = [
     "REPORT_FORMATS", "Coverage", "Module", "PageScan", "PlanRow", "RenderPage", "RenderedPage", "Section",
-    "check_module", "read_rendered",
+    "check_module", "coverage_of", "read_rendered",
     "format_github", "format_json", "format_junit", "format_text", "principle_target", "report_data",
     "rule_diagnostics", "scan_page", "scan_site", "split_front_matter",
 ]

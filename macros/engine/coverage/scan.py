@@ -30,7 +30,7 @@ from markdown.extensions.toc import slugify
 
 from ..diagnostics import Diagnostic
 from ..framework import Framework, principle_of_page
-from ..render import EXEMPTION_PREFIX
+from ..contract import DURATION_CLASS, EXEMPT_CLASS, EXEMPTION_PREFIX, SUMMARY_END, SUMMARY_START
 from ..settings import Settings
 from ..strict_yaml import load_yaml
 from ..weave import protect, restore
@@ -38,7 +38,7 @@ from .model import Coverage, PageScan, Section
 from .rules import check_module, rule_diagnostics
 
 __all__ = [
-    "heading_lines", "MODULE_KEYS", "OTHER_KEYS", "principle_target", "read_rendered", "RenderedPage",
+    "coverage_of", "heading_lines", "MODULE_KEYS", "OTHER_KEYS", "principle_target", "read_rendered", "RenderedPage",
     "RenderPage", "scan_page", "scan_site", "split_front_matter"
 ]
 
@@ -119,16 +119,25 @@ class _PageReader(HTMLParser):
         #                                | ("duration", minutes, kind, teaching, activity)
         self._heading: list | None = None
         self._exempt: list[str] | None = None
+        self._summaries = 0  # inside a summary's marks: another section's facts, never this page's
+
+    def handle_comment(self, data: str) -> None:
+        if data == SUMMARY_START[4:-3]:
+            self._summaries += 1
+        elif data == SUMMARY_END[4:-3]:
+            self._summaries = max(0, self._summaries - 1)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._summaries:
+            return
         a = {k: v or "" for k, v in attrs}
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and self._heading is None:
             self._heading = [int(tag[1]), a.get("id", ""), []]
         elif tag == "a" and a.get("href"):
             self.events.append(("link", a["href"]))
-        elif tag == "p" and "principle-exempt" in a.get("class", "").split():
+        elif tag == "p" and EXEMPT_CLASS in a.get("class", "").split():
             self._exempt = []
-        elif "data-minutes" in a and "section-duration" in a.get("class", "").split():
+        elif "data-minutes" in a and DURATION_CLASS in a.get("class", "").split():
             def number(name: str) -> int | None:
                 value = a.get(name, "")
                 return int(value) if value.isdigit() else None
@@ -136,6 +145,8 @@ class _PageReader(HTMLParser):
                                 number("data-teaching"), number("data-activity")))
 
     def handle_endtag(self, tag: str) -> None:
+        if self._summaries:
+            return
         if self._heading is not None and tag == f"h{self._heading[0]}":
             level, anchor, parts = self._heading
             self.events.append(("heading", level, anchor, " ".join("".join(parts).split())))
@@ -146,6 +157,8 @@ class _PageReader(HTMLParser):
             self._exempt = None
 
     def handle_data(self, data: str) -> None:
+        if self._summaries:
+            return
         if self._heading is not None:
             self._heading[2].append(data)
         if self._exempt is not None:
@@ -160,9 +173,15 @@ def read_rendered(rendered_html: str) -> list[tuple]:
     return reader.events
 
 
-def principle_target(target: str, from_src: str, framework: Framework) -> tuple[str | None, str | None]:
-    """Which principle a link points at: (id, None); an unknown principle page: (None, name)."""
-    name = _linked_principle(target, posixpath.dirname(from_src))
+def principle_target(target: str, from_src: str, framework: Framework,
+                     url: str | None = None) -> tuple[str | None, str | None]:
+    """Which principle a link points at: (id, None); an unknown principle page: (None, name).
+
+    ``url``: the page's URL in the built site, when the link was made relative to it by the site generator
+    (a link it could not resolve keeps its source form, so that is tried too)."""
+    name = _linked_principle(target, posixpath.dirname(url)) if url is not None else None
+    if name is None:
+        name = _linked_principle(target, posixpath.dirname(from_src))
     if name is None:
         return None, None
     return (name, None) if framework.get(name) else (None, name)
@@ -182,10 +201,12 @@ def _linked_principle(target: str, from_dir: str) -> str | None:
 
 
 def scan_page(src_uri: str, text: str, framework: Framework, settings: Settings, render_page: RenderPage, *,
-              docs_prefix: str = "docs/", path: str | None = None) -> tuple[PageScan, list[Diagnostic]]:
+              docs_prefix: str = "docs/", path: str | None = None,
+              url: str | None = None) -> tuple[PageScan, list[Diagnostic]]:
     """Read one page's sections and links from its rendered HTML; return the scan and its diagnostics.
 
-    ``path`` names the page's source in messages (default: ``docs_prefix + src_uri``)."""
+    ``path`` names the page's source in messages (default: ``docs_prefix + src_uri``). ``url`` is the page's
+    URL when the HTML is the site generator's, whose links are relative to that URL."""
     path = path or docs_prefix + src_uri
     diagnostics: list[Diagnostic] = []
     meta, body, meta_lines, offset = _front_matter(text, path, diagnostics)
@@ -223,7 +244,7 @@ def scan_page(src_uri: str, text: str, framework: Framework, settings: Settings,
                            "ids": set(), "exempt": None, "durations": []}
                 sections.append(current)
         elif event[0] == "link":
-            pid, unknown = principle_target(event[1], src_uri, framework)
+            pid, unknown = principle_target(event[1], src_uri, framework, url)
             if pid:
                 links.add(pid)
                 if current is not None:
@@ -319,13 +340,20 @@ def scan_site(sources: Mapping[str, str], framework: Framework, settings: Settin
     """Scan every page (``src_uri -> Markdown``), apply every rule, and return the coverage.
 
     ``paths`` names pages whose source is not under ``docs_prefix`` (a local variant's pages)."""
-    pages: dict[str, PageScan] = {}
-    diagnostics: list[Diagnostic] = []
-    for src_uri in sorted(sources):
-        page, found = scan_page(src_uri, sources[src_uri], framework, settings, render_page,
-                                docs_prefix=docs_prefix, path=(paths or {}).get(src_uri))
-        pages[src_uri] = page
-        diagnostics += found
+    scanned = {src_uri: scan_page(src_uri, sources[src_uri], framework, settings, render_page,
+                                  docs_prefix=docs_prefix, path=(paths or {}).get(src_uri))
+               for src_uri in sorted(sources)}
+    return coverage_of(scanned, framework, settings, docs_prefix=docs_prefix)
+
+
+def coverage_of(scanned: Mapping[str, tuple[PageScan, list[Diagnostic]]], framework: Framework, settings: Settings, *,
+                docs_prefix: str = "docs/") -> Coverage:
+    """Every rule over pages already scanned (``src_uri -> (PageScan, its diagnostics)``), as one coverage.
+
+    The scan of each page may come from the engine's render (``scan_site``) or from the HTML the site
+    generator made (the MkDocs glue, one page at a time); the rules are the same."""
+    pages = {src_uri: scanned[src_uri][0] for src_uri in sorted(scanned)}
+    diagnostics = [d for src_uri in sorted(scanned) for d in scanned[src_uri][1]]
     coverage = Coverage(framework, settings, pages, diagnostics)
     coverage.diagnostics += rule_diagnostics(coverage, docs_prefix)
     coverage.diagnostics = [d for d in sorted(set(coverage.diagnostics)) if coverage.severity(d) != "off"]
