@@ -97,3 +97,18 @@ def test_the_course_cli_keeps_the_memo_and_scans_the_same(make_site, counted):
     assert first.site.coverage.pages.keys() == second.site.coverage.pages.keys()
     assert ([s.title for p in first.site.coverage.pages.values() for s in p.sections]
             == [s.title for p in second.site.coverage.pages.values() for s in p.sections])
+
+
+def test_a_second_coverage_check_on_an_unchanged_tree_converts_nothing(make_site, counted, capsys):
+    """Issue 22: the coverage CLI (and Zensical's check) use the memo; a warm run converts no page."""
+    from macros.cli.coverage import main
+
+    site = make_site({"docs/training/a.md": "# A\n\n## One\n\n{{ principles(\"mutuality\") }}\n",
+                      "docs/guide.md": "# Guide\n\nSee {{ principle_link(\"mutuality\") }}.\n"})
+    first = main(["--root", str(site.root), "--format", "json"])
+    cold = len(counted)
+    report = capsys.readouterr().out
+    second = main(["--root", str(site.root), "--format", "json"])
+    assert first == second and cold > 0 and len(counted) == cold, "the warm run converted a page"
+    assert capsys.readouterr().out == report
+    assert list((site.root / MARKDOWN_MEMO).glob("*.html"))

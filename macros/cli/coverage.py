@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..engine.diagnostics import ProblemsFound
 from ..engine.files import write_text_atomic
+from ..engine.markdown_html import MARKDOWN_MEMO
 from ..engine.site import Site
 from ..engine.variant import UnknownVariant
 from ..engine.coverage.reports import REPORT_FORMATS
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         site = Site.load(root, Path(args.docs) if args.docs else None, variant=args.variant,
                          publish=True if args.publish else None)
+        site.markdown_memo = site.root / MARKDOWN_MEMO  # a second run on unchanged pages converts nothing
         coverage = site.scan(site.read_sources())
     except UnknownVariant as error:
         print(f"error: {error}", file=sys.stderr)

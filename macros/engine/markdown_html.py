@@ -21,12 +21,14 @@ from .files import write_bytes_atomic
 from .libraries import library_versions
 
 __all__ = [
-    "DEFAULT_EXTENSIONS", "extension_settings", "MARKDOWN_LIBRARIES", "MKDOCS_BUILTIN_EXTENSIONS",
+    "DEFAULT_EXTENSIONS", "extension_settings", "MARKDOWN_LIBRARIES", "MARKDOWN_MEMO", "MKDOCS_BUILTIN_EXTENSIONS",
     "SiteMarkdown"
 ]
 
 #: The libraries that turn Markdown into HTML (their versions key the memo).
 MARKDOWN_LIBRARIES = ("markdown", "pymdown-extensions")
+#: Where the commands keep each page's HTML between runs (in the project; git ignores .cache/).
+MARKDOWN_MEMO = ".cache/markdown"
 #: MkDocs always loads these before the ones named in mkdocs.yml.
 MKDOCS_BUILTIN_EXTENSIONS: tuple[str, ...] = ("toc", "tables", "fenced_code")
 #: What a project without ``markdown_extensions`` in mkdocs.yml gets (and what tests use).

@@ -39,8 +39,7 @@ class WeaveBeforeJinja(Preprocessor):
         self.page, self.config, self.state = page, config, state
 
     def run(self, lines: list[str]) -> list[str]:
-        from .macros_module import front_matter_lines, site_for, weave_page
-        from ..engine.diagnostics import ProblemsFound
+        from .macros_module import front_matter_lines, raise_errors, site_for, weave_page
         from ..engine.page_macros import PageMacros
 
         page = self.page
@@ -51,8 +50,7 @@ class WeaveBeforeJinja(Preprocessor):
         # every name Jinja will know there: ours, the engine's variables, the page's front matter
         known = set(PageMacros.NAMES) | set(page.meta) | set(self.config.get("extra") or {}) | _ZENSICAL_NAMES
         woven = weave_page(site, "\n".join(lines), src_uri, page.meta, known, front_matter_lines(site, src_uri))
-        if woven.diagnostics:
-            raise ProblemsFound(woven.diagnostics)  # Zensical ignores logging: raising is what fails its build
+        raise_errors(site, woven.diagnostics)  # Zensical ignores logging: raising is what fails its build
         self.state.woven = woven
         if not woven.needs_jinja:
             page.meta["render_macros"] = False  # nothing left for Jinja: skip it (the step after puts it back)

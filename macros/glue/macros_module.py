@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "define_env", "front_matter_lines", "is_zensical", "log", "on_post_page_macros", "on_pre_page_macros",
+    "define_env", "front_matter_lines", "is_zensical", "raise_errors", "log", "on_post_page_macros", "on_pre_page_macros",
     "page_src_uri", "project_config_file", "report", "site_for", "weave_page"
 ]
 
@@ -76,16 +76,31 @@ def _zensical_checks(site, config) -> None:
     """What the MkDocs hooks do before any page, done once per Zensical build: scan, check, fail loudly."""
     from ..engine.course.settings import PublishSettings
     from ..engine.diagnostics import ProblemsFound
+    from ..engine.markdown_html import MARKDOWN_MEMO
 
+    site.markdown_memo = site.root / MARKDOWN_MEMO  # the same memo as the commands: unchanged pages cost a read
     coverage = site.scan(site.read_sources())
-    for severity, d in site.note(coverage.diagnostics):
-        if severity == "warning":
-            print(f"warning: {d.format()}", file=sys.stderr)
+    raise_errors(site, coverage.diagnostics)
     if site.errors:
         raise ProblemsFound(site.errors)
     if PublishSettings.from_extra(config.get("extra") or {}).publish:
         raise RuntimeError("mkdocs.yml: extra.course_packs.publish needs the MkDocs hooks, which Zensical does not run; "
                            "set it to false and make the packs with `python3 scripts/build_course.py`, or build with MkDocs")
+
+
+def raise_errors(site, diagnostics) -> None:
+    """Zensical's way to show diagnostics (it ignores logging): warnings on stderr, errors raised. A rule set to
+    ``off`` or ``warning`` in principles/coverage.yaml means the same here as under MkDocs and in the CLI."""
+    from ..engine.diagnostics import ProblemsFound
+
+    errors = []
+    for severity, d in site.note(diagnostics):
+        if severity == "error":
+            errors.append(d)
+        else:
+            print(f"warning: {d.format()}", file=sys.stderr)
+    if errors:
+        raise ProblemsFound(errors)
 
 
 def report(site, diagnostics) -> None:
@@ -110,7 +125,7 @@ def _jinja_line() -> int | None:
 
 def define_env(env) -> None:
     """Register every principle macro with mkdocs-macros (the Jinja path)."""
-    from ..engine.diagnostics import Diagnostic, ProblemsFound
+    from ..engine.diagnostics import Diagnostic
     from ..engine.page_macros import PageMacros
     from ..engine.weave import MacroError
 
@@ -126,8 +141,9 @@ def define_env(env) -> None:
                 offset = site.woven.line_offset if site.woven else front_matter_lines(site, src_uri)
                 found = [Diagnostic(site.display_path(src_uri), (_jinja_line() or 0) + offset, None, error.code, error.message)]
                 if zensical:
-                    raise ProblemsFound(found) from None
-                report(site, found)
+                    raise_errors(site, found)
+                else:
+                    report(site, found)
                 return error.output
 
         macro.__name__ = name

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, ProblemsFound
+from ..markdown_html import MARKDOWN_MEMO
 from ..project import read_project_config
 from ..site import Site
 from .cache import CachedFrontPages, KeyInputs, PackCache, PackKeys, pages_of
@@ -27,7 +28,6 @@ from .version import Version, source_version
 
 
 #: Where the course CLI keeps each page's HTML between runs (git ignores .cache/).
-MARKDOWN_MEMO = ".cache/markdown"
 
 
 class Course:
