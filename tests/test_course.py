@@ -789,6 +789,20 @@ def _umask() -> int:
     return mask
 
 
+def test_atomic_writes_never_touch_the_process_umask(tmp_path, monkeypatch):
+    """Issue 22, defect 9: flipping the umask to 0, even briefly, is not safe under mkdocs serve or threads."""
+    mask = _umask()
+
+    def forbidden(value):
+        raise AssertionError(f"os.umask({value:o}) called: it changes the mask of the whole process")
+
+    monkeypatch.setattr(os, "umask", forbidden)
+    target = tmp_path / "report.json"
+    write_atomic(target, lambda handle: handle.write(b"{}"))
+    assert target.read_bytes() == b"{}" and [p.name for p in tmp_path.iterdir()] == ["report.json"]
+    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~mask)
+
+
 def test_a_failure_mid_run_keeps_every_last_good_pack_and_leaves_no_temporary_file(make_site, capsys, tmp_path,
                                                                                   monkeypatch):
     site = make_site({"docs/training/test.md": module_page()})

@@ -8,7 +8,7 @@ interrupted write never leaves a half-written file and never loses the last good
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -17,11 +17,19 @@ from typing import Any, BinaryIO
 __all__ = ["write_atomic", "write_bytes_atomic", "write_text_atomic"]
 
 
-def _file_mode() -> int:
-    """The mode a plain ``open()`` would give a new file (mkstemp makes them 0600)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+def _temporary_beside(path: Path) -> tuple[int, str]:
+    """A new, empty temporary file beside ``path``, with the mode a plain ``open()`` would give it.
+
+    The kernel applies the process's umask to the 0o666 asked for here, so the umask is never read or
+    changed (``os.umask`` sets it for the whole process: not safe under ``mkdocs serve`` or threads).
+    """
+    for _ in range(100):
+        name = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.part")
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path.parent}: no free temporary file name")
 
 
 def write_atomic(path: Path, write: Callable[[BinaryIO], Any]) -> None:
@@ -31,13 +39,12 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], Any]) -> None:
     good one) is left exactly as it was.
     """
     path = Path(path)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    fd, temporary = _temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, _file_mode())
         os.replace(temporary, path)
     except BaseException:
         with suppress(FileNotFoundError):

@@ -93,6 +93,7 @@ def load_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[D
         except (yaml.YAMLError, RecursionError):  # read it again below, so that the message is the same everywhere
             events, root = None, None
     depth = 0
+    anchors: list = []
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader) if events is None else events:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -104,12 +105,18 @@ def load_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[D
                     return None, problems
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-            if isinstance(event, yaml.AliasEvent):
-                problem(event.start_mark, "yaml.anchor",
-                        f'alias "*{event.anchor}" is not allowed; write the value out in full')
-            elif getattr(event, "anchor", None):
-                problem(event.start_mark, "yaml.anchor",
-                        f'anchor "&{event.anchor}" is not allowed; write each value out in full')
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                anchors.append(event)
+        if anchors:  # one message for the file, at the first: one mistake (an alias bomb) is not 81 problems
+            first, more = anchors[0], len(anchors) - 1
+            others = f" (and {more} more anchor{'s' if more != 1 else ''} or alias{'es' if more != 1 else ''} " \
+                     f"in this file)" if more else ""
+            if isinstance(first, yaml.AliasEvent):
+                problem(first.start_mark, "yaml.anchor",
+                        f'alias "*{first.anchor}" is not allowed; write the value out in full{others}')
+            else:
+                problem(first.start_mark, "yaml.anchor",
+                        f'anchor "&{first.anchor}" is not allowed; write each value out in full{others}')
         if events is None:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError:

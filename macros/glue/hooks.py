@@ -157,12 +157,12 @@ def _forget_engine() -> None:
         del sys.modules[name]
 
 
-def _fail_on_errors(site, when: str) -> None:
+def _fail_on_errors(site, when: str, outcome: str = "nothing is published") -> None:
     """The gate: raise when this build found any error, unless serving (serve shows them and keeps going)."""
     if site.errors and not os.environ.get(_SERVE):
         n = len(site.errors)
         raise PluginError(f"{n} principle problem{'s' if n != 1 else ''} {when} (each is listed above once, with its "
-                          f"file and line); nothing is published")
+                          f"file and line); {outcome}")
 
 
 def on_env(env, config, files):
@@ -196,7 +196,8 @@ def on_post_build(config):
     """The build is done: fail on any late error (unrendered macros), then forget the engine's code."""
     site = site_for(config)
     _forget_engine()
-    _fail_on_errors(site, "found after writing the pages")
+    _fail_on_errors(site, "found after writing the pages",
+                    f"the pages in {config.site_dir} were written but are not fit to publish: fix them and build again")
 
 
 def on_build_error(error):
