@@ -112,3 +112,18 @@ def test_a_second_coverage_check_on_an_unchanged_tree_converts_nothing(make_site
     assert first == second and cold > 0 and len(counted) == cold, "the warm run converted a page"
     assert capsys.readouterr().out == report
     assert list((site.root / MARKDOWN_MEMO).glob("*.html"))
+
+
+def test_a_python_name_in_mkdocs_yml_reaches_the_engines_converter(tmp_path):
+    """Issue 22, defect 3: ``!!python/name:`` read as None, so a Mermaid fence became inline code in the scan."""
+    from macros.engine.project import PythonName, read_project_config
+
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\nmarkdown_extensions:\n  - pymdownx.superfences:\n      custom_fences:\n"
+        "        - name: mermaid\n          class: mermaid\n"
+        "          format: !!python/name:pymdownx.superfences.fence_code_format\n", encoding="utf-8")
+    config = read_project_config(tmp_path)
+    fence = config.data["markdown_extensions"][0]["pymdownx.superfences"]["custom_fences"][0]
+    assert fence["format"] == PythonName("pymdownx.superfences.fence_code_format")
+    html = SiteMarkdown(config.data["markdown_extensions"]).convert("```mermaid\ngraph TD; A-->B\n```\n")
+    assert html.startswith('<pre class="mermaid"><code>graph TD;'), html

@@ -19,6 +19,7 @@ import markdown
 from .diagnostics import Diagnostic, ProblemsFound
 from .files import write_bytes_atomic
 from .libraries import library_versions
+from .project import resolve_names
 
 __all__ = [
     "DEFAULT_EXTENSIONS", "extension_settings", "MARKDOWN_LIBRARIES", "MARKDOWN_MEMO", "MKDOCS_BUILTIN_EXTENSIONS",
@@ -80,7 +81,8 @@ class SiteMarkdown:
     def _converter(self) -> markdown.Markdown:
         if self._md is None:
             try:
-                self._md = markdown.Markdown(extensions=list(self.extensions), extension_configs=self._configs)
+                self._md = markdown.Markdown(extensions=list(self.extensions),
+                                             extension_configs=resolve_names(self._configs))
             except Exception as error:  # an extension that cannot be loaded or configured: the user's settings
                 raise ProblemsFound([Diagnostic(self._source, 1, None, "config.invalid",
                                                 f"markdown_extensions cannot be loaded ({error}); check the "

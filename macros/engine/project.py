@@ -2,8 +2,10 @@
 
 MkDocs (or Zensical) reads the file for the site itself. Everything else (the course packs, the
 benchmark, the tests, the coverage CLI) needs a few of its values without importing a site
-generator, so it reads the file here, without running its Python tags (``!!python/name:``) or
-resolving ``!ENV``. Those tags read as ``None``.
+generator, so it reads the file here, without running its Python tags or resolving ``!ENV`` (those
+read as ``None``). A ``!!python/name:`` value (a function named for an extension, such as a Mermaid
+fence's format) is kept as a ``PythonName``, imported only when the site's converter is made, as
+MkDocs does: it must not silently become ``None``, or the engine's Markdown would differ from the site's.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import importlib
+
 import yaml
 
 from .diagnostics import Diagnostic, ProblemsFound
 
-__all__ = ["CONFIG_FILE", "DEFAULT_SITE_NAME", "HOOK_FILE", "ProjectConfig", "read_project_config"]
+__all__ = ["CONFIG_FILE", "DEFAULT_SITE_NAME", "HOOK_FILE", "ProjectConfig", "PythonName", "read_project_config",
+           "resolve_names"]
 
 CONFIG_FILE = "mkdocs.yml"
 #: The MkDocs hook that runs the coverage gate and makes the principle pages.
@@ -25,10 +30,36 @@ HOOK_FILE = "overrides/.hooks/principles.py"
 DEFAULT_SITE_NAME = "Peer support for discharge"
 
 
+@dataclass(frozen=True)
+class PythonName:
+    """A ``!!python/name:module.attribute`` value in mkdocs.yml, kept by its name (reading never runs code)."""
+
+    name: str
+
+    def resolve(self) -> Any:
+        """The object it names, imported now (raises ImportError or AttributeError when there is none)."""
+        module, _, attribute = self.name.rpartition(".")
+        return getattr(importlib.import_module(module), attribute)
+
+
+def resolve_names(value: Any) -> Any:
+    """``value`` with every ``PythonName`` in it (in lists and mappings) replaced by what it names."""
+    if isinstance(value, PythonName):
+        return value.resolve()
+    if isinstance(value, list):
+        return [resolve_names(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: resolve_names(v) for k, v in value.items()}
+    return value
+
+
 class _TolerantLoader(yaml.SafeLoader):
-    """A safe loader that reads every custom tag as None instead of failing or running it."""
+    """A safe loader that keeps ``!!python/name:`` values by name and reads every other custom tag as None,
+    instead of failing or running it."""
 
 
+# the more specific prefix first: PyYAML takes the first registered prefix a tag starts with
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: PythonName(suffix))
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 _TolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
