@@ -2,6 +2,8 @@
 """Build a local variant's site: the handbook with one organisation's values, help lines, slot texts and pages.
 
 Usage: python3 scripts/build_variant.py NAME [--publish] [--engine mkdocs|zensical]
+       python3 scripts/build_variant.py --all [--publish] [--engine ...]   (every variant in local/)
+       python3 scripts/build_variant.py --list                              (their names, as JSON)
 
 Checks local/NAME/local.yml and every page (the coverage rule included), then makes
 build/variants/NAME/ (docs/ with the variant's pages added, and a mkdocs.yml naming the variant) and

@@ -70,9 +70,10 @@ class TinySite:
 
     def check(self, *args: str) -> subprocess.CompletedProcess:
         """Run the coverage CLI against this site."""
+        # the project's own copy of the engine first: an editable install elsewhere must not answer for it
         return subprocess.run(
             [sys.executable, str(ROOT / "scripts" / "check_coverage.py"), "--root", str(self.root), *args],
-            cwd=self.root, capture_output=True, text=True,
+            cwd=self.root, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(self.root)},
         )
 
     def html(self, relative: str) -> str:
@@ -97,18 +98,35 @@ TAUGHT_ALL = """\
 """
 
 
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real handbook, built once per test session with `mkdocs build --strict`."""
+    out = tmp_path_factory.mktemp("real-site")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                            cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    return out
+
+
 @pytest.fixture
 def make_site(tmp_path: Path):
     """make_site(files={...}, mkdocs=None, supervision=True) -> TinySite using the real engine and theme."""
 
     def factory(files: dict[str, str], mkdocs: str | None = None, supervision: bool = True,
                 framework: str | None = None, settings: str | None = None, taught: bool = True,
-                root: Path | None = None) -> TinySite:
+                root: Path | None = None, safety_pages: tuple[str, ...] = ()) -> TinySite:
         root = (root or tmp_path) / "project"
         root.mkdir()
         shutil.copytree(ROOT / "macros", root / "macros", ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(ROOT / "overrides", root / "overrides", ignore=shutil.ignore_patterns("__pycache__"))
-        shutil.copytree(ROOT / "principles", root / "principles")
+        # the real training materials stay out: a tiny site's pages use none of them (each would be "unused")
+        shutil.copytree(ROOT / "principles", root / "principles", ignore=shutil.ignore_patterns("materials"))
+        # the real safety pages are the real handbook's: a tiny site lists only the ones a test names
+        safety = root / "principles" / "safety.yml"
+        text = safety.read_text(encoding="utf-8")
+        listed = "".join(f"  - {page}\n" for page in safety_pages)
+        safety.write_text(text[: text.index("\npages:\n")] + ("\npages:\n" + listed if listed else "\npages: []\n"),
+                          encoding="utf-8")
         site = TinySite(root)
         site.write("mkdocs.yml", mkdocs or MINIMAL_MKDOCS)
         if framework is not None:

@@ -21,11 +21,14 @@ COVERAGE = SITE.scan(SOURCES)
 
 #: Pages for programme leads and maintainers rather than for readers of the handbook.
 TECHNICAL = {"performance.md", "coverage.md"}
-READER_PAGES = sorted(p for p in SOURCES if p not in TECHNICAL)
+#: English reader pages: the reading-ease formulas are English ones (translations are checked against their source
+#: by the translation rules instead, tests/test_translations.py).
+READER_PAGES = sorted(p for p in SOURCES if p not in TECHNICAL and SITE.language_of(p) == SITE.locales[0])
 
 HANDBOOK = ["peer-worker-role", "coordinator-role", "on-the-ward", "discharge-meetings", "first-weeks-at-home",
             "working-with-teams", "notes-and-records", "boundaries-and-sharing", "endings",
-            "looking-after-yourself", "adapting-locally", "crisis-suicide-and-self-harm", "lone-working-and-home-visits"]
+            "looking-after-yourself", "adapting-locally", "crisis-suicide-and-self-harm", "lone-working-and-home-visits",
+            "safeguarding"]
 
 
 def prose(markdown: str) -> str:
@@ -100,7 +103,7 @@ def test_handbook_pages_exist():
         assert f"handbook/{name}.md" in SOURCES
     for page in ("index.md", "help.md", "glossary.md", "accessibility.md", "supervision/reflective-checklist.md",
                  "supervision/individual.md", "supervision/team.md", "supervision/organisational.md",
-                 "supervision/after-a-death-or-serious-incident.md", "training/11-staying-safe-together.md"):
+                 "supervision/after-a-death-or-serious-incident.md", "training/11-suicide-self-harm-and-crisis.md"):
         assert page in SOURCES
 
 
@@ -136,7 +139,9 @@ def test_navigation_is_at_most_three_levels_and_lists_every_page():
                 listed.append(value)
 
     walk(nav, 1)
-    expected = set(SOURCES) | {p.src_uri for p in SITE.framework.linkable}
+    # a translation (help.cy.md) is not a page of its own: the i18n plugins put it in its page's place
+    english = {src for src in SOURCES if SITE.language_of(src) == SITE.locales[0]}
+    expected = english | {p.src_uri for p in SITE.framework.linkable}
     assert set(listed) == expected
 
 
@@ -229,7 +234,7 @@ def test_no_promise_that_what_people_say_stays_between_us():
         assert "stays between us" not in path.read_text(encoding="utf-8").lower(), path
 
 
-@pytest.mark.parametrize("page", ["training/11-staying-safe-together.md", "handbook/crisis-suicide-and-self-harm.md",
+@pytest.mark.parametrize("page", ["training/11-suicide-self-harm-and-crisis.md", "handbook/crisis-suicide-and-self-harm.md",
                                   "help.md", "supervision/after-a-death-or-serious-incident.md"])
 def test_suicide_and_self_harm_are_talked_about_in_the_safety_pages(page):
     assert page in SOURCES, f"{page} is missing"
@@ -276,6 +281,133 @@ def test_each_module_is_runnable_as_written(module):
 
 def test_the_readiness_check_is_in_the_programme_plan():
     plan = SOURCES["training/index.md"]
-    assert "13-readiness-and-sign-off.md" in plan
+    assert "14-readiness-and-sign-off.md" in plan
     assert "feedback circle" in plan.lower()
-    assert any(m.src_uri == "training/13-readiness-and-sign-off.md" for m in COVERAGE.modules)
+    assert any(m.src_uri == "training/14-readiness-and-sign-off.md" for m in COVERAGE.modules)
+
+
+# --- Safe to sign off: one escalation rule, no secrets, facts a safety lead accepts (issue 21, content side) ---
+
+CRISIS_PAGE = "handbook/crisis-suicide-and-self-harm.md"
+MODULE_11 = "training/11-suicide-self-harm-and-crisis.md"
+SAFETY_PAGES = [CRISIS_PAGE, "handbook/safeguarding.md", "handbook/lone-working-and-home-visits.md",
+                "handbook/first-weeks-at-home.md", "handbook/on-the-ward.md", "handbook/peer-worker-role.md",
+                "handbook/working-with-teams.md", "handbook/notes-and-records.md",
+                "supervision/after-a-death-or-serious-incident.md", "supervision/index.md", "supervision/individual.md",
+                "supervision/team.md", MODULE_11]
+#: A line that steers the peer worker away from a disclosed plan ("gently turn back to how they feel").
+DEFLECTS_A_PLAN = re.compile(r"(turn|steer|move|bring)\s+(it\s+)?back\s+to\s+how\s+(they|the person|you)\s+feel", re.I)
+
+
+@pytest.mark.parametrize("page", sorted(SOURCES))
+def test_no_page_steers_away_from_a_disclosed_plan(page):
+    assert not DEFLECTS_A_PLAN.search(SOURCES[page]), f"{page}: a plan, a time or the means to hand is urgent"
+
+
+def test_the_deflection_check_catches_the_old_line():
+    assert DEFLECTS_A_PLAN.search("If the person starts to describe them, you can gently turn back to how they feel.")
+    assert not DEFLECTS_A_PLAN.search("If the person tells you about a plan, do not steer away from it.")
+
+
+def test_the_crisis_page_holds_the_whole_rule_and_module_11_practises_it():
+    crisis, module = SOURCES[CRISIS_PAGE], SOURCES[MODULE_11]
+    assert re.search(r"^## .*\{ ?#three-speeds ?\}$", crisis, re.M), "the rule's heading has the id three-speeds"
+    assert "{{ escalation() }}" in crisis and "{{ escalation() }}" in module
+    for material in ("crisis-scene-jo", "refusal-scene-alex", "three-speeds-scenes"):
+        assert f'{{{{ material("{material}") }}}}' in module, material
+    assert re.search(r"everyone has played the peer worker", module, re.I), "every trainee plays the peer worker"
+    assert re.search(r"statutory and mandatory training.{0,80}never replaces it", module, re.I | re.S)
+    assert re.search(r"no-suicide contract.{0,40}not used", crisis + module, re.I | re.S)
+
+
+@pytest.mark.parametrize("page", SAFETY_PAGES)
+def test_each_safety_page_names_an_owner_role_and_its_review_dates(page):
+    meta = re.match(r"(?s)---\n(.*?)\n---\n", SOURCES[page])
+    assert meta, f"{page}: front matter with review: owner, last, next"
+    review = re.search(r"(?m)^review:\n  owner: (.+)\n  last: (\d{4}-\d\d-\d\d)\n  next: (\d{4}-\d\d-\d\d)$", meta.group(1))
+    assert review, f"{page}: review: owner, last and next"
+    assert re.search(r"\b(lead|manager|coordinator|guardian|director)\b", review.group(1), re.I), "a role, not a name"
+    assert review.group(2) < review.group(3)
+
+
+def test_the_safeguarding_page_is_its_own_route():
+    text = SOURCES["handbook/safeguarding.md"]
+    for needed in ("Care Act 2014", "section 42", "Children Act", "self-neglect", "domestic abuse",
+                   "Making Safeguarding Personal", "the same day", '{{ local("safeguarding") }}', "{{ escalation_link() }}"):
+        assert needed.lower() in text.lower(), needed
+
+
+@pytest.mark.parametrize("page", sorted(SOURCES))
+def test_a_safety_worry_is_never_sent_down_the_safeguarding_process(page):
+    text = " ".join(SOURCES[page].split())
+    assert not re.search(r"worried about (someone's|anyone's|the person's) safety[^.]*safeguarding process", text, re.I), page
+
+
+@pytest.mark.parametrize("page", sorted(SOURCES))
+def test_the_care_teams_plan_is_described_as_the_services_duty_not_as_compulsory(page):
+    text = " ".join(SOURCES[page].split())
+    assert not re.search(r"not optional|theirs to take or leave|not a choice", text, re.I), page
+
+
+#: The training modules other than 11 are checked by their own tests (issue 23 rewrites them).
+NOT_OTHER_MODULES = sorted(p for p in SOURCES if not p.startswith("training/") or p == MODULE_11)
+
+
+@pytest.mark.parametrize("page", NOT_OTHER_MODULES)
+def test_facts_are_stated_as_a_safety_lead_accepts(page):
+    text = " ".join(SOURCES[page].split())
+    assert not re.search(r"one in six", text, re.I), f"{page}: say around one in seven, or a figure with its year"
+    assert not re.search(r"large review", text, re.I), f"{page}: Dazzi and others (2014) reviewed 13 studies"
+    assert not re.search(r"Caldicott[^.]*\b(is|are|the) law\b", text, re.I), f"{page}: the Caldicott principles are guidance"
+    assert not re.search(r"right to (a trained |an )?interpreter", text, re.I), f"{page}: an interpreter is good practice"
+
+
+def test_the_72_hour_follow_up_and_the_law_are_named():
+    for page in (CRISIS_PAGE, "handbook/first-weeks-at-home.md"):
+        assert re.search(r"72 hours.{0,200}80%", " ".join(SOURCES[page].split())), page
+    notes = SOURCES["handbook/notes-and-records.md"]
+    for law in ("common law duty of confidentiality", "UK GDPR", "Data Protection Act 2018", "Mental Capacity Act 2005"):
+        assert law in notes, law
+    assert re.search(r"tribunal", SOURCES["glossary.md"], re.I)
+    assert re.search(r"responsible clinician decides", SOURCES["glossary.md"])
+
+
+def test_after_a_death_names_the_processes_and_the_records_rule():
+    text = " ".join(SOURCES["supervision/after-a-death-or-serious-incident.md"].split())
+    for needed in ("PSIRF", "inquest", "police", "dated the day you write it", "work phone", "The trust leads contact with",
+                   "caseload"):
+        assert needed in text, needed
+    assert re.search(r"do not decide who is to blame, whether the death could have been prevented, or what caused it", text)
+
+
+def test_no_operational_secret_in_the_example_variant():
+    text = (ROOT / "local" / "example-trust" / "local.yml").read_text(encoding="utf-8")
+    assert "blue folder" not in text.lower()
+    assert not re.search(r"code ?word (is )?\*{0,2}[\"'“]", text, re.I), "code words are given in person"
+    assert "gives you the code word in person" in " ".join(text.split())
+
+
+# --- Slack: one activity per module is marked "cut if short" (issue 23) ---
+
+@pytest.mark.parametrize("module", COVERAGE.modules, ids=lambda m: m.src_uri)
+def test_each_module_marks_one_section_cut_if_short_in_its_session_plan(module):
+    marked = [s for s in module.sections if s.cut_if_short]
+    if module.keep_whole:  # the safety module: nothing is cut, and the plan says why
+        from macros.engine.render import session_plan_table
+
+        assert marked == [] and module.src_uri == "training/11-suicide-self-harm-and-crisis.md"
+        assert "Nothing here is cut if time is short." in session_plan_table(module, SITE.framework, module.src_uri)
+        return
+    assert len(marked) == 1, [s.title for s in marked]
+    assert marked[0].kind == "session" and marked[0].exempt is None, "cut a taught activity, never a break or welcome"
+    from macros.engine.render import session_plan_table
+    plan = session_plan_table(module, SITE.framework, module.src_uri)
+    assert plan.count("(cut if short)") == 1 and f"(#{marked[0].anchor}) (cut if short)" in plan
+
+
+def test_activity_titles_are_unique_across_modules():
+    titles: dict[str, list[str]] = {}
+    for module in COVERAGE.modules:
+        for title in re.findall(r"^### (Activity: .+)$", SOURCES[module.src_uri], re.M):
+            titles.setdefault(title.strip(), []).append(module.src_uri)
+    assert {t: p for t, p in titles.items() if len(p) > 1} == {}

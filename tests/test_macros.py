@@ -84,6 +84,28 @@ ERROR_CASES = [
     (("duration", 0), "macros.bad-arguments",
      "duration() needs a whole number of minutes above 0, not 0; write it like {{ duration(20) }}"),
 ]
+# cut_if_short is True or False, and never on a break (keyword arguments, so these run the macro directly)
+CUT_ERRORS = [
+    ({"cut_if_short": "yes"}, "duration() cut_if_short is True or False on a section that is not a break, not 'yes'; "
+                              "write it like {{ duration(25, teaching=5, activity=20, cut_if_short=True) }}"),
+    ({"kind": "break", "cut_if_short": True}, "duration() cut_if_short is True or False on a section that is not a "
+                                              "break, not True; write it like "
+                                              "{{ duration(25, teaching=5, activity=20, cut_if_short=True) }}"),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), CUT_ERRORS)
+def test_cut_if_short_is_checked(kwargs, message):
+    with pytest.raises(MacroError) as caught:
+        PageMacros(Site.from_data(FW), PAGE).duration(20, **kwargs)
+    assert (caught.value.code, caught.value.message) == ("macros.bad-arguments", message)
+
+
+def test_cut_if_short_is_shown_and_machine_readable():
+    out = PageMacros(Site.from_data(FW), PAGE).duration(25, teaching=5, activity=20, cut_if_short=True)
+    assert 'data-cut-if-short="true"' in out and "Cut if short" in out
+    plain = PageMacros(Site.from_data(FW), PAGE).duration(25, teaching=5, activity=20)
+    assert "cut" not in plain.lower()
 
 
 @pytest.mark.parametrize(("call", "code", "message"), ERROR_CASES, ids=[c[1] + str(i) for i, c in enumerate(ERROR_CASES)])

@@ -148,7 +148,7 @@ def test_example_variant_builds_its_site_and_a_core_change_reaches_every_variant
     for site in (one, two):
         assert "A sentence added upstream today." in (site / "handbook/endings/index.html").read_text(encoding="utf-8")
     lone = (one / "handbook/lone-working-and-home-visits/index.html").read_text(encoding="utf-8")
-    assert "Example Valley NHS Foundation Trust (fictional)" in lone and "blue folder" in lone
+    assert "Example Valley NHS Foundation Trust (fictional)" in lone and "visit board" in lone
     assert "01632 960 001" in (one / "help/index.html").read_text(encoding="utf-8")
     overview = (one / "principles/index.html").read_text(encoding="utf-8")
     assert "An open door" in overview and "Valley voices" in overview
@@ -157,7 +157,7 @@ def test_example_variant_builds_its_site_and_a_core_change_reaches_every_variant
     # no leak between variants built from the same checkout
     for page in two.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        assert "Example Valley" not in text and "blue folder" not in text and "01632" not in text, page
+        assert "Example Valley" not in text and "visit board" not in text and "01632" not in text, page
     assert "Your service adds its lone-working procedure here." in (
         two / "handbook/lone-working-and-home-visits/index.html").read_text(encoding="utf-8")
 
@@ -184,7 +184,7 @@ def test_in_process_variant_builds_do_not_leak(project, monkeypatch):
     for name in [m for m in sys.modules if m == "macros" or m.startswith("macros.")]:
         monkeypatch.delitem(sys.modules, name)
     from macros.engine.site import Site
-    from macros.variant_build import make_folder
+    from macros.cli.variant_build import make_folder
 
     folders = {}
     for name in ("example-trust", "second-service"):
@@ -200,5 +200,5 @@ def test_in_process_variant_builds_do_not_leak(project, monkeypatch):
         build(config)
         assert not any(m == "macros" or m.startswith("macros.") for m in sys.modules)
         titles[name] = (folder / "site/handbook/lone-working-and-home-visits/index.html").read_text(encoding="utf-8")
-    assert "blue folder" in titles["example-trust"] and "Second Service" not in titles["example-trust"]
-    assert "blue folder" not in titles["second-service"] and "Second Service" in titles["second-service"]
+    assert "visit board" in titles["example-trust"] and "Second Service" not in titles["example-trust"]
+    assert "visit board" not in titles["second-service"] and "Second Service" in titles["second-service"]

@@ -21,11 +21,13 @@ writes nothing and keeps the last good site. Pure Python: the engines run in a c
 from __future__ import annotations
 
 import argparse
+import json
 
 import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +38,7 @@ from ..engine.files import write_text_atomic
 from ..engine.project import CONFIG_FILE
 from ..engine.framework import PRINCIPLES_FOLDER
 from ..engine.site import Site, principle_stub
-from ..engine.variant import LOCAL_FOLDER, VARIANT_FILE, UnknownVariant, Variant
+from ..engine.variant import LOCAL_FOLDER, VARIANT_FILE, UnknownVariant, Variant, known_variants
 
 __all__ = [
     "BUILD_FOLDER", "build_variant", "check", "ENGINES", "main", "make_folder", "parse_args", "PROJECT_PARTS",
@@ -174,25 +176,31 @@ def build_variant(root: Path, name: str, *, engine: str = "mkdocs", publish: boo
 # -- the command line (scripts/build_variant.py) ------------------------------------------------------
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build_variant.py", description="Build a local variant's site.")
-    parser.add_argument("name", metavar="NAME", help="the variant: a folder local/NAME/ with a local.yml")
+    parser.add_argument("name", metavar="NAME", nargs="?", help="the variant: a folder local/NAME/ with a local.yml")
+    parser.add_argument("--all", action="store_true", help="build every variant in local/, one after another")
+    parser.add_argument("--list", action="store_true",
+                        help="print the variants' names as a JSON list (for a CI matrix) and build nothing")
     parser.add_argument("--publish", action="store_true",
                         help="a publish build: every required slot must be filled (default: a draft, which warns)")
     parser.add_argument("--engine", choices=sorted(ENGINES), default="mkdocs", help="the site generator (default: mkdocs)")
     parser.add_argument("--root", metavar="DIR", default=".", help="the project folder (default: the current folder)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if sum((args.name is not None, args.all, args.list)) != 1:
+        parser.error("name one variant, or use --all or --list")
+    return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Build the variant; return the exit code."""
-    args = parse_args(argv)
+def _build_one(args: argparse.Namespace, name: str) -> int:
+    """Build one variant, say how it went and how long it took; the exit code."""
+    started = time.perf_counter()
     try:
-        built = build_variant(Path(args.root), args.name, engine=args.engine, publish=args.publish)
+        built = build_variant(Path(args.root), name, engine=args.engine, publish=args.publish)
     except UnknownVariant as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except ProblemsFound as error:
         print(error.report(), file=sys.stderr)
-        print("Nothing was built: fix the problems above and run again.", file=sys.stderr)
+        print(f"Nothing was built for {name}: fix the problems above and run again.", file=sys.stderr)
         return 1
     except RuntimeError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -200,5 +208,25 @@ def main(argv: list[str] | None = None) -> int:
     for line in built.output.splitlines():
         if "warning" in line.lower():
             print(line, file=sys.stderr)
-    print(f"Built {args.name} ({'publish' if args.publish else 'draft'}) with {args.engine}: {built.site}/index.html")
+    print(f"Built {name} ({'publish' if args.publish else 'draft'}) with {args.engine} in "
+          f"{time.perf_counter() - started:.1f} s: {built.site}/index.html", flush=True)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the variant (or every variant, or list them); return the exit code."""
+    args = parse_args(argv)
+    if args.list:
+        print(json.dumps(known_variants(Path(args.root))))
+        return 0
+    if not args.all:
+        return _build_one(args, args.name)
+    names = known_variants(Path(args.root))
+    if not names:
+        print(f"Nothing to build: no folder in {LOCAL_FOLDER}/ holds a {VARIANT_FILE}.", file=sys.stderr)
+        return 0
+    codes = {name: _build_one(args, name) for name in names}
+    failed = [name for name, code in codes.items() if code]
+    print(f"Built {len(names) - len(failed)} of {len(names)} variants" +
+          (f"; failed: {', '.join(failed)}." if failed else "."))
+    return max(codes.values())

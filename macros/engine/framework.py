@@ -78,6 +78,11 @@ class Principle:
     local variant adds (local/<name>/local.yml): the organisation's own, in its own words."""
     summary: str = ""
     """The theme's meaning in this handbook's words (empty for principles)."""
+    statement_translation: str = field(default="", compare=False)
+    """In another language's framework (``principles/principles.<locale>.yaml``): this handbook's own translation
+    of the statement, always shown as such, with the English quotation (``statement``) one click away."""
+    facets_translation: tuple[str, ...] = field(default=(), compare=False)
+    """The same for the facets."""
 
     @property
     def is_theme(self) -> bool:

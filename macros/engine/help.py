@@ -44,7 +44,9 @@ class HelpLine:
 
     @property
     def href(self) -> str:
-        """The link that dials (or texts) this line."""
+        """The link that dials (or texts) this line; a line with no number links its website."""
+        if not self.number:
+            return self.url or ""
         return f"{'sms' if self.sms else 'tel'}:{self.dial}"
 
 
@@ -54,6 +56,14 @@ class HelpSettings:
 
     intro: str | None = None
     lines: tuple[HelpLine, ...] = ()
+    """Every line, national first, then a local variant's own."""
+    local_lines: tuple[HelpLine, ...] = ()
+    """The local variant's own lines (the last of ``lines``): shown under their own heading on the help page."""
+
+    @property
+    def national_lines(self) -> tuple[HelpLine, ...]:
+        """The lines from mkdocs.yml, without the variant's own."""
+        return self.lines[: len(self.lines) - len(self.local_lines)]
 
 
 def parse_help(value: Any, path: str = "mkdocs.yml", line_of: Callable[..., int] = lambda *keys: 1,
@@ -103,7 +113,9 @@ def parse_help(value: Any, path: str = "mkdocs.yml", line_of: Callable[..., int]
             ok = False
         if isinstance(number, int) and not isinstance(number, bool):
             number = str(number)
-        if not isinstance(number, str) or not _DIALLABLE.fullmatch(number.strip()):
+        if number is None and isinstance(entry.get("url"), str):
+            number = ""  # a service reached through its website or app only (999 BSL), never a made-up number
+        elif not isinstance(number, str) or not _DIALLABLE.fullmatch(number.strip()):
             bad(("lines", index, "number"), f"{place}.number must be the number to dial, digits and spaces only "
                                             f"(not {number!r}); put words such as \"option 2\" in display or "
                                             f"description")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from . import render
+from . import render, safety
 from .diagnostics import did_you_mean
 from .framework import LEVELS, Principle
 from .weave import Call, MacroError
@@ -37,14 +37,23 @@ USAGE: dict[str, str] = {
     "framework_diagram": "{{ framework_diagram() }}",
     "checklist": "{{ checklist() }}",
     "module_overview": "{{ module_overview() }}",
-    "help_lines": "{{ help_lines() }}",
+    "help_lines": '{{ help_lines() }} or {{ help_lines("local") }}',
     "coverage_matrix": "{{ coverage_matrix() }}",
     "coverage_exemptions": "{{ coverage_exemptions() }}",
     "principle_title": '{{ principle_title("mutuality") }}',
     "principle_page": '{{ principle_page("mutuality") }}',
     "local": '{{ local("lone-working") }}',
     "local_values": "{{ local_values() }}",
+    "material": '{{ material("crisis-scene-jo") }}',
+    "escalation": '{{ escalation() }} or {{ escalation("urgent-today") }}',
+    "escalation_link": "{{ escalation_link() }}",
 }
+#: Block macros whose words come from English data (no translation yet): marked lang="en" on a translated page.
+ENGLISH_BLOCKS = frozenset({"help_lines", "escalation", "local", "material", "module_overview", "prompts", "checklist",
+                            "attribution", "framework_diagram", "coverage_matrix", "coverage_exemptions",
+                            "principle_page", "local_values"})
+#: Which help lines help_lines() shows.
+HELP_GROUPS = ("all", "national", "local")
 #: The kinds of timed section in a module.
 SECTION_KINDS = ("session", "break")
 #: Macros whose output depends only on their arguments and the page's folder (links are relative).
@@ -75,6 +84,10 @@ class PageMacros:
     def __init__(self, site: Site, src_uri: str):
         self.site = site
         self.src_uri = src_uri
+        self.language = site.language_of(src_uri)
+        """The page's language (``help.cy.md``: cy): chips, cards and prompts use that language's framework."""
+        self.framework = site.framework_for(self.language)
+        self.words = site.words_for(self.language)
 
     # -- calling ---------------------------------------------------------------------------
     def call(self, name: str, args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None) -> str:
@@ -84,13 +97,18 @@ class PageMacros:
         if problem:
             raise MacroError("macros.bad-arguments",
                              f"{name}() was called wrongly ({problem}); write it like {USAGE[name]}")
-        return method(*args, **(kwargs or {}))
+        output = method(*args, **(kwargs or {}))
+        if name in ENGLISH_BLOCKS and self.language != self.site.locales[0] and output.strip():
+            # the rule and the lists come from English data: on a translated page they say which language they
+            # are in, for screen readers and for readers (never a silent mix of languages)
+            return f'<div class="in-english" lang="{self.site.locales[0]}" markdown>\n\n{output}\n\n</div>'
+        return output
 
     def render_call(self, call: Call) -> str:
         """Render a parsed call (for the weaver and the course packs)."""
         if call.name not in PER_FOLDER_MACROS:
             return self.call(call.name, call.args, call.kwargs)
-        key = (posixpath.dirname(self.src_uri), call.name, call.args, tuple(call.kwargs.items()))
+        key = (self.language, posixpath.dirname(self.src_uri), call.name, call.args, tuple(call.kwargs.items()))
         try:
             output = self.site.rendered.get(key)
         except TypeError:  # an unhashable argument, such as a list: just render it
@@ -111,17 +129,19 @@ class PageMacros:
         if not isinstance(value, str):
             raise MacroError("macros.bad-arguments",
                              f"{macro}() needs a principle id in quotes, not {value!r}; write it like {USAGE[macro]}")
-        found = self.site.framework.get(value)
+        found = self.framework.get(value)
         if found is None:
             raise MacroError("principles.unknown-id",
-                             f'unknown principle id "{value}" in {macro}(); {self.site.framework.suggest(value)}')
+                             f'unknown principle id "{value}" in {macro}(); {self.framework.suggest(value)}')
         return found
 
     # -- the macros --------------------------------------------------------------------------
     def principle(self, id: str) -> str:
         """The full card for one principle (or a local value)."""
         p = self._principle(id, "principle")
-        return render.local_value_card(p, self.src_uri) if p.is_local else render.principle_card(p, self.src_uri)
+        if p.is_local:
+            return render.local_value_card(p, self.src_uri)
+        return render.principle_card(p, self.src_uri, self.words)
 
     def principle_link(self, id: str) -> str:
         """An inline link to a principle, with its short title."""
@@ -135,18 +155,18 @@ class PageMacros:
         chosen = [self._principle(i, "principles") for i in ids]
         seen: set[str] = set()
         unique = [p for p in chosen if not (p.id in seen or seen.add(p.id))]
-        return render.principle_chips(unique, self.src_uri)
+        return render.principle_chips(unique, self.src_uri, self.words)
 
     def principles_overview(self) -> str:
         """All principles as cards, with the preamble and the cross-cutting theme."""
-        return render.principles_overview(self.site.framework, self.src_uri)
+        return render.principles_overview(self.framework, self.src_uri, self.words)
 
     def prompts(self, level: str) -> str:
         """The reflective prompts for one supervision level, grouped by principle."""
         if level not in LEVELS:
             raise MacroError("macros.bad-level", f'unknown supervision level "{level}" in prompts(); '
                                                  f"{did_you_mean(str(level), LEVELS)}")
-        return render.prompts(self.site.framework, level, self.src_uri)
+        return render.prompts(self.framework, level, self.src_uri)
 
     def no_principle(self, reason: str) -> str:
         """Marks a housekeeping section as deliberately not linked; the reason is required."""
@@ -158,9 +178,10 @@ class PageMacros:
         return render.exemption(reason.strip())
 
     def duration(self, minutes: int, kind: str = "session", teaching: int | None = None,
-                 activity: int | None = None) -> str:
+                 activity: int | None = None, cut_if_short: bool = False) -> str:
         """The length of a module section in minutes; ``kind="break"`` for a break; optionally how it splits
-        into ``teaching`` and ``activity`` minutes."""
+        into ``teaching`` and ``activity`` minutes, and ``cut_if_short=True`` for the activity a trainer drops
+        first when the session runs late (shown on the page and in the session plan)."""
         def whole(value: Any, what: str, minimum: int) -> None:
             if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
                 raise MacroError("macros.bad-arguments",
@@ -185,30 +206,41 @@ class PageMacros:
                                  f"duration({minutes}) says {teaching} minutes of teaching and {activity} of activity, "
                                  f"which do not add up to {minutes}; write it like "
                                  f"{{{{ duration(40, teaching=10, activity=30) }}}}")
-        return render.duration(minutes, kind, teaching, activity)
+        if not isinstance(cut_if_short, bool) or (cut_if_short and kind == "break"):
+            raise MacroError("macros.bad-arguments", f"duration() cut_if_short is True or False on a section that is "
+                                                     f"not a break, not {cut_if_short!r}; write it like "
+                                                     f"{{{{ duration(25, teaching=5, activity=20, cut_if_short=True) }}}}")
+        return render.duration(minutes, kind, teaching, activity, cut_if_short)
 
     def attribution(self) -> str:
         """The citation and licence of the framework."""
-        return render.attribution(self.site.framework)
+        return render.attribution(self.framework)
 
     def framework_diagram(self) -> str:
         """The SVG diagram of the framework, with its text alternative."""
-        return render.framework_diagram(self.site.framework)
+        return render.framework_diagram(self.framework)
 
     def checklist(self) -> str:
         """The reflective checklist built from the practice indicators."""
-        return render.checklist(self.site.framework, self.src_uri)
+        return render.checklist(self.framework, self.src_uri)
 
     def module_overview(self) -> str:
         """Duration, objectives, session plan and downloads for the module on this page."""
         return self.site.cross_page(self.src_uri, "module_overview")
 
-    def help_lines(self) -> str:
-        """The urgent help lines from the site configuration."""
-        if not self.site.help.lines:
+    def help_lines(self, which: str = "all") -> str:
+        """The urgent help lines from the site configuration: ``"all"``, the ``"national"`` ones from mkdocs.yml,
+        or a local variant's own (``"local"``; without a variant, a note telling the local team where they go)."""
+        if which not in HELP_GROUPS:
+            raise MacroError("macros.bad-arguments", f"help_lines() takes {', '.join(map(repr, HELP_GROUPS))}, "
+                                                     f"not {which!r}; {did_you_mean(str(which), HELP_GROUPS)}")
+        help = self.site.help
+        if which == "local":
+            return render.local_help_lines(help.local_lines)
+        if not help.lines:
             raise MacroError("macros.bad-arguments",
                              "help_lines() found no help lines; add extra.help.lines to mkdocs.yml")
-        return render.help_lines(self.site.help)
+        return render.help_lines(help, help.national_lines if which == "national" else help.lines)
 
     def coverage_matrix(self) -> str:
         """The principle x module table of linked sections."""
@@ -244,7 +276,45 @@ class PageMacros:
 
     def local_values(self) -> str:
         """The organisation's own values as cards (a local variant), or a box saying where they go."""
-        return render.local_values(self.site.framework, self.src_uri)
+        return render.local_values(self.framework, self.src_uri)
+
+    def material(self, id: str) -> str:
+        """A card, script, form or deck (principles/materials/): its participant side (and a deck's cards) in a
+        box, its facilitator side in a facilitator note, which participant handouts leave out."""
+        materials = self.site.materials
+        if not isinstance(id, str):
+            raise MacroError("macros.bad-arguments", f"material() needs a material id in quotes, not {id!r}; write "
+                                                     f"it like {USAGE['material']}")
+        found = materials.get(id)
+        if found is None:
+            raise MacroError("materials.unknown-id", f'unknown material "{id}" in material(); {materials.suggest(id)} '
+                                                     f"(the materials are in {materials.folder}/)")
+        self.site.use_material(self.src_uri, found.id)
+        return render.material(found)
+
+    def escalation(self, part: str | None = None) -> str:
+        """The escalation rule from principles/safety.yml: all three speeds and the cannot-reach rule, or one
+        part (``"life-at-risk"``, ``"urgent-today"``, ``"any-other-worry"``, ``"cannot-reach"``)."""
+        rule = self._rule()
+        if part is not None and (not isinstance(part, str) or part not in rule.part_ids):
+            raise MacroError("macros.bad-arguments", f"unknown part {part!r} in escalation(); "
+                                                     f"{rule.suggest(str(part))} (or no argument for the whole rule)")
+        variant = self.site.variant
+        contacts = variant.slots.get("crisis-contacts", "") if variant and part is None else ""
+        return safety.render_escalation(rule, self.src_uri, part, contacts, variant.organisation if variant else "")
+
+    def escalation_link(self, label: str = "the three speeds") -> str:
+        """An inline link to the whole escalation rule, on the crisis page."""
+        if not isinstance(label, str) or not label.strip():
+            raise MacroError("macros.bad-arguments", f"escalation_link() takes link words in quotes; write it like "
+                                                     f"{USAGE['escalation_link']}")
+        return safety.render_escalation_link(self._rule(), self.src_uri, label.strip())
+
+    def _rule(self) -> safety.Escalation:
+        if self.site.safety is None:
+            raise MacroError("macros.bad-arguments", f"the escalation rule is not loaded; keep {safety.SAFETY_FILE} "
+                                                     f"in the project")
+        return self.site.safety
 
     def _own_principle(self, value: Any, macro: str) -> Principle:
         """The principle whose own page this is; its links are relative to that page, so nowhere else."""

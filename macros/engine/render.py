@@ -21,6 +21,7 @@ from .framework import LEVELS, Framework, Principle
 from .help import HelpSettings
 
 if TYPE_CHECKING:
+    from .materials import Material
     from .slots import Slot
 
 if TYPE_CHECKING:
@@ -61,37 +62,54 @@ def principle_link(principle: Principle, from_src: str) -> str:
     return link(principle, from_src) + "{ .principle-link }"
 
 
-def principle_chips(principles: Sequence[Principle], from_src: str) -> str:
-    """The 'grounded in' line under a section heading: a labelled row of chip links."""
+def principle_chips(principles: Sequence[Principle], from_src: str, words: Mapping[str, str] | None = None) -> str:
+    """The 'grounded in' line under a section heading: a labelled row of chip links (in the page's language)."""
     def kind(p: Principle) -> str:
         return " .principle-chip--theme" if p.is_theme else " .principle-chip--local" if p.is_local else ""
 
+    label = (words or {}).get("grounded_in", "Grounded in:")
     chips = " ".join(f"{link(p, from_src, label=p.label)}{{ .principle-chip{kind(p)} }}" for p in principles)
-    return f'<span class="principle-chips__label">Grounded in:</span> {chips}\n{{: .principle-chips }}'
+    return f'<span class="principle-chips__label">{text(label)}</span> {chips}\n{{: .principle-chips }}'
 
 
-def principle_card(principle: Principle, from_src: str) -> str:
-    """The full card: number, title, statement, facets and a link to the principle's page."""
+def principle_card(principle: Principle, from_src: str, words: Mapping[str, str] | None = None) -> str:
+    """The full card: number, title, statement, facets and a link to the principle's page.
+
+    In another language the statement and facets stay the paper's English words: the card shows this handbook's
+    own translation, said to be ours, with the English quotation one click away (never a translation as a quote)."""
+    words = words or {}
+    number = text(words.get("principle", "Principle"))
     facets = "\n".join(f"<li>{text(f)}</li>" for f in principle.facets)
+    quote = (f'<blockquote class="principle-card__statement">\n<p>{text(principle.statement)}</p>\n'
+             f'<ul class="principle-card__facets">\n{facets}\n</ul>\n</blockquote>\n')
+    if principle.statement_translation:
+        ours = "\n".join(f"<li>{text(f)}</li>" for f in principle.facets_translation)
+        quote = (f'<div class="principle-card__translation">\n<p>{text(principle.statement_translation)}</p>\n'
+                 + (f'<ul class="principle-card__facets">\n{ours}\n</ul>\n' if ours else "")
+                 + f'<p class="principle-card__note">{text(words.get("our_translation", ""))}</p>\n</div>\n'
+                 f'<details class="principle-card__original">\n<summary>{text(words.get("english_original", ""))}'
+                 f'</summary>\n<div lang="en">\n{quote}</div>\n</details>\n')
     return (
         f'<div class="principle-card" markdown>\n'
-        f'<p class="principle-card__number">Principle {principle.number}</p>\n'
+        f'<p class="principle-card__number">{number} {principle.number}</p>\n'
         f'<p class="principle-card__title" markdown><strong>{link(principle, from_src)}</strong></p>\n'
-        f'<blockquote class="principle-card__statement">\n<p>{text(principle.statement)}</p>\n'
-        f'<ul class="principle-card__facets">\n{facets}\n</ul>\n</blockquote>\n'
+        f"{quote}"
         f"</div>"
     )
 
 
-def principles_overview(framework: Framework, from_src: str) -> str:
+def principles_overview(framework: Framework, from_src: str, words: Mapping[str, str] | None = None) -> str:
     """All principles as a grid of cards, with the preamble and the cross-cutting theme, then any local values."""
-    cards = "\n\n".join(principle_card(p, from_src) for p in framework.principles)
+    words = words or {}
+    cards = "\n\n".join(principle_card(p, from_src, words) for p in framework.principles)
+    theme = framework.theme
+    label = theme.statement_translation or theme.statement
     overview = (
         f'<p class="principles-preamble">{text(framework.preamble)}</p>\n\n'
         f'<div class="principle-grid" markdown>\n\n{cards}\n\n</div>\n\n'
-        f'<p class="principles-cross-cutting" markdown><strong>Across all five: '
-        f"{link(framework.theme, from_src, label=framework.theme.statement)}.</strong> "
-        f"In this handbook's words: {text(framework.cross_cutting_summary)}</p>"
+        f'<p class="principles-cross-cutting" markdown><strong>{text(words.get("across_all", "Across all five:"))} '
+        f"{link(theme, from_src, label=label)}.</strong> "
+        f"{text(words.get('in_our_words', 'In this handbook' + chr(39) + 's words:'))} {text(framework.cross_cutting_summary)}</p>"
     )
     if framework.local_values:
         overview += "\n\n" + local_values(framework, from_src)
@@ -138,6 +156,38 @@ def local_slot(slot: Slot, filled: str | None, organisation: str = "") -> str:
             f"<p>{text(slot.purpose)}</p>\n</div>")
 
 
+def _indent(markdown: str, prefix: str = "    ") -> str:
+    return "\n".join((prefix + line) if line.strip() else "" for line in markdown.splitlines())
+
+
+def material(item: Material) -> str:
+    """A training material in a page: the participant side (and a deck's cards) in a box, the facilitator side in
+    a facilitator note inside it (collapsed on the site, kept in facilitator guides, left out of handouts).
+
+    The title is data and escaped; the sides are the author's Markdown, as written (macro syntax was refused
+    when the YAML was read).
+    """
+    parts = [f'<div class="material material--{item.kind}" markdown>',
+             f'<p class="material__label"><span class="material__kind">{text(item.kind_label)}</span> '
+             f'<strong class="material__title">{text(item.title)}</strong></p>', "",
+             item.participant, ""]
+    if item.cards:
+        cards = "\n".join(f'<div class="material__card" role="listitem" markdown>\n\n{card}\n\n</div>'
+                          for card in item.cards)
+        parts += [f'<div class="material__cards" role="list" aria-label="{len(item.cards)} cards" markdown>',
+                  cards, "</div>", ""]
+    if item.facilitator:
+        parts += [f'??? facilitator "For facilitators: {text(item.title)}"', _indent(item.facilitator), ""]
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def material_needs(materials: Sequence[Material]) -> list[str]:
+    """One line per material a module shows, for its "What you need in the room" list."""
+    return [f"{item.kind_label}: {item.title}" + (f", {len(item.cards)} cards" if item.cards else "")
+            + " (print it from the module's materials pack)" for item in materials]
+
+
 def prompts(framework: Framework, level: str, from_src: str) -> str:
     """The reflective prompts for one supervision level, grouped by principle."""
     blocks = []
@@ -166,16 +216,25 @@ def checklist(framework: Framework, from_src: str) -> str:
     return '<div class="checklist" markdown>\n\n' + "\n\n".join(blocks) + "\n\n</div>"
 
 
-def duration(minutes: int, kind: str = "session", teaching: int | None = None, activity: int | None = None) -> str:
-    """The visible, machine-readable length of a module section (a break, or teaching and activity time)."""
+#: The words a section marked ``cut_if_short`` shows after its length, on the page and in the session plan.
+CUT_IF_SHORT = "cut if short"
+
+
+def duration(minutes: int, kind: str = "session", teaching: int | None = None, activity: int | None = None,
+             cut_if_short: bool = False) -> str:
+    """The visible, machine-readable length of a module section (a break, or teaching and activity time, and
+    whether it is the activity to drop first when time is short)."""
     unit = "minute" if minutes == 1 else "minutes"
     if kind == "break":
         return (f'<p class="{DURATION_CLASS} {DURATION_CLASS}--break" data-minutes="{minutes}" data-kind="break">'
                 f"Break: {minutes} {unit}</p>")
+    cut = ' data-cut-if-short="true"' if cut_if_short else ""
+    note = f" · <strong>{CUT_IF_SHORT.capitalize()}</strong>" if cut_if_short else ""
     if teaching is None:
-        return f'<p class="{DURATION_CLASS}" data-minutes="{minutes}">Time: {minutes} {unit}</p>'
+        return f'<p class="{DURATION_CLASS}" data-minutes="{minutes}"{cut}>Time: {minutes} {unit}{note}</p>'
     return (f'<p class="{DURATION_CLASS}" data-minutes="{minutes}" data-teaching="{teaching}" '
-            f'data-activity="{activity}">Time: {minutes} {unit} ({teaching} teaching, {activity} activity)</p>')
+            f'data-activity="{activity}"{cut}>Time: {minutes} {unit} ({teaching} teaching, {activity} activity)'
+            f"{note}</p>")
 
 
 def length_text(minutes: int) -> str:
@@ -268,19 +327,22 @@ def session_plan_table(module: Module, framework: Framework, from_src: str) -> s
     """A Markdown table: section (linked by anchor), minutes and principles, with a total."""
     lines = ["| Section | Minutes | Principles |", "| --- | ---: | --- |"]
     total = 0
-    for title, anchor, minutes, principles, kind in ((r.title, r.anchor, r.minutes, r.principles, r.kind)
-                                                     for r in module.plan_rows(framework)):
-        total += minutes
-        names = ", ".join(link(p, from_src, label=p.label) for p in principles) or (
-            "Break" if kind == "break" else "Housekeeping")
-        lines.append(f"| [{text(title)}](#{anchor}) | {minutes} | {names} |")
+    for row in module.plan_rows(framework):
+        total += row.minutes
+        names = ", ".join(link(p, from_src, label=p.label) for p in row.principles) or (
+            "Break" if row.kind == "break" else "Housekeeping")
+        cut = f" ({CUT_IF_SHORT})" if row.cut_if_short else ""
+        lines.append(f"| [{text(row.title)}](#{row.anchor}){cut} | {row.minutes} | {names} |")
     lines.append(f"| **Total** | **{total}** | |")
+    if module.keep_whole:  # a module where every part matters: the plan says why nothing is cut
+        lines.append(f"\n**Nothing here is cut if time is short.** {text(module.keep_whole)}\n{{: .keep-whole }}")
     return "\n".join(lines)
 
 
 def module_overview(module: Module, framework: Framework, from_src: str,
-                    downloads: Sequence[tuple[str, str]] = ()) -> str:
-    """A module page's length, objectives, session plan and course-pack downloads ((label, docs path) pairs)."""
+                    downloads: Sequence[tuple[str, str]] = (), materials: Sequence[Material] = ()) -> str:
+    """A module page's length, objectives, session plan and course-pack downloads ((label, docs path) pairs);
+    for facilitators, what they need in the room: the front matter's ``materials:`` and the materials the page shows."""
     objectives = "\n".join(f"- {text(o)}" for o in module.objectives)
     parts = [
         "<div class=\"module-overview\" markdown>\n",
@@ -293,8 +355,9 @@ def module_overview(module: Module, framework: Framework, from_src: str,
         parts.append(f"**Course pack downloads**\n\n{items}\n")
     parts.append("</div>")
     preparation = []
-    if module.materials:
-        preparation.append("**What you need in the room**\n\n" + "\n".join(f"- {text(m)}" for m in module.materials))
+    needs = [*module.materials, *material_needs(materials)]
+    if needs:
+        preparation.append("**What you need in the room**\n\n" + "\n".join(f"- {text(m)}" for m in needs))
     if module.key_points:
         preparation.append("**Key points**\n\n" + "\n".join(f"- {text(k)}" for k in module.key_points))
     if preparation:
@@ -338,19 +401,38 @@ def exemptions(sections: Sequence[Section], from_src: str) -> str:
                      f"{text(s.exempt)}" for s in exempt)
 
 
-def help_lines(help: HelpSettings) -> str:
-    """The urgent-help list, from configuration (never hard-coded in prose)."""
-    items = []
-    for line in help.lines:
-        call = f'<a href="{escape(line.href)}">{escape(line.display or line.number)}</a>'
-        extra = f' <a href="{escape(line.url)}">{escape(line.url_text or "Website")}</a>' if line.url else ""
-        items.append(f"<li><strong>{text(line.name)}</strong>: {call}. {text(line.description)}{extra}</li>")
+def help_lines(help: HelpSettings, lines=None) -> str:
+    """The urgent-help list, from configuration (never hard-coded in prose): every line, or ``lines``."""
+    items = _help_items(help.lines if lines is None else lines)
     head = f"<p>{text(help.intro)}</p>\n" if help.intro else ""
     return f'{head}<ul class="help-lines">\n' + "\n".join(items) + "\n</ul>"
 
 
+def local_help_lines(lines) -> str:
+    """A local variant's own help lines, or (the generic handbook) a note to the local team saying where they go."""
+    if lines:
+        return '<ul class="help-lines help-lines--local">\n' + "\n".join(_help_items(lines)) + "\n</ul>"
+    return ('<div class="local-slot local-slot--empty" role="note">\n<p class="local-slot__label"><strong>Your '
+            "service adds its crisis team and out-of-hours numbers here.</strong></p>\n<p>Put the name of your "
+            "local crisis or home treatment team, and its number, in the help lines of your variant "
+            "(local/&lt;name&gt;/local.yml). They are never written into a page&#39;s text.</p>\n</div>")
+
+
+def _help_items(lines) -> list[str]:
+    items = []
+    for line in lines:
+        if line.number:
+            call = f'<a href="{escape(line.href)}">{escape(line.display or line.number)}</a>'
+            extra = f' <a href="{escape(line.url)}">{escape(line.url_text or "Website")}</a>' if line.url else ""
+        else:  # reached through its website or app only
+            call = f'<a href="{escape(line.url)}">{escape(line.url_text or line.display or "Website")}</a>'
+            extra = ""
+        items.append(f"<li><strong>{text(line.name)}</strong>: {call}. {text(line.description)}{extra}</li>")
+    return items
+
+
 __all__ = [
-    "LEVELS", "attribution", "checklist", "coverage_matrix", "duration", "exemption", "exemptions", "framework_diagram", "help_lines",
+    "LEVELS", "attribution", "material", "material_needs", "checklist", "coverage_matrix", "duration", "exemption", "exemptions", "framework_diagram", "help_lines",
     "length_text", "link", "module_overview", "principle_card", "principle_chips", "principle_link", "principles_overview", "prompts",
     "rel", "session_plan_table", "text",
 ]

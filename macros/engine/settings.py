@@ -7,7 +7,7 @@ the section heading level, or switch a rule to ``warning`` or ``off`` without to
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,7 +38,17 @@ RULES: dict[str, str] = {
     "modules.vague-objective": "error",
     "modules.no-break": "error",
     "slots.unfilled-draft": "warning",
+    "materials.unused": "warning",
+    "pages.review-overdue": "warning",
+    "pages.review-missing": "warning",
+    # Old advice must not go out under a new page: both become errors when publishing (PUBLISH_ERRORS).
+    "translations.stale": "warning",
+    "translations.not-stamped": "warning",
 }
+#: Rules that are errors in a publish build, whatever their setting: a safety page past its review date,
+#: or without review dates, is never published.
+PUBLISH_ERRORS: tuple[str, ...] = ("pages.review-missing", "pages.review-overdue", "translations.not-stamped",
+                                     "translations.stale")
 #: Verbs an objective may start with: each names something a trainer can see or hear a trainee do.
 OBSERVABLE_VERBS: tuple[str, ...] = (
     "agree", "apply", "ask", "choose", "compare", "demonstrate", "describe", "discuss", "explain", "give",
@@ -114,6 +124,10 @@ class Settings:
     def is_handbook(self, src_uri: str) -> bool:
         """Is this page part of the handbook (the role and the pathway)?"""
         return matches(src_uri, self.handbook_include)
+
+    def for_publishing(self) -> Settings:
+        """These settings for a publish build: the rules in ``PUBLISH_ERRORS`` become errors."""
+        return replace(self, rules={**self.rules, **dict.fromkeys(PUBLISH_ERRORS, "error")})
 
     def severity(self, code: str) -> str:
         """error, warning or off; codes that are not switchable are always errors."""

@@ -8,9 +8,11 @@ rendered chips, and the page being woven between the glue's two macro steps.
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +25,17 @@ from .diagnostics import Diagnostic, ProblemsFound
 from .framework import LEVELS, PRINCIPLES_FOLDER, Framework, Principle, load_framework, principle_of_page
 from .help import HelpSettings, parse_help
 from .markdown_html import SiteMarkdown
+from .materials import Materials, load_materials
 from .page_macros import PageMacros
 from .project import ProjectConfig, read_project_config
 from .settings import Settings, load_settings
+from .safety import SAFETY_FILE, Escalation, load_safety, review_of, review_problems
 from .slots import SLOTS_FILE, SlotCatalogue, load_slots
 from .templating import render_leftovers
+from .translations import (TRANSLATIONS_FILE, WORDS, FrameworkTranslation, Language, LanguageReport,
+                           PageStatus, TranslationSettings, check_language, compare_structure, digest, languages_of,
+                           load_principles_translation, load_translation_settings, principles_translation_path,
+                           split_language, status_problems, translation_path)
 from .variant import UnknownVariant, Variant, check_variant_name, load_variant
 from .weave import Call, MacroError, Woven, find_calls, protect, weave
 
@@ -79,6 +87,11 @@ class Site:
     """The error-severity diagnostics of this build: the glue fails the build on them itself."""
     slots: SlotCatalogue = field(default_factory=SlotCatalogue, repr=False)
     """The slot catalogue (principles/slots.yml): where each service's own facts go in the core pages."""
+    materials: Materials = field(default_factory=Materials, repr=False)
+    """The training materials (principles/materials/*.yml): cards, scripts, forms and decks, by id."""
+    material_uses: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """Per page, the ids of the materials its material() calls show, in the order first shown (filled by the
+    macro as pages render, so the scan sees every call the reader sees, Jinja's included)."""
     variant: Variant | None = None
     """The local variant this build is for (local/<name>/local.yml), or None for the generic handbook."""
     overlay: bool = False
@@ -86,6 +99,10 @@ class Site:
     when docs_dir already holds them (a variant's site build, see ``variant_build``)."""
     publish: bool = False
     """A publish build: an empty required slot is an error (a draft build only warns)."""
+    safety: Escalation | None = None
+    """The escalation rule and the safety pages (principles/safety.yml); None only for sites made from data."""
+    today: _dt.date | None = None
+    """The date review dates are checked against (tests fix it; None: today)."""
     _markdown: SiteMarkdown | None = field(default=None, repr=False)
     markdown_memo: Path | None = None
     """A folder where each page's HTML is kept between runs (``SiteMarkdown``); None: convert every time."""
@@ -96,6 +113,13 @@ class Site:
     """The one-render route: each page's scan, read from the HTML the site generator made."""
     sources: dict[str, str] = field(default_factory=dict, repr=False)
     """The one-render route: every page's Markdown source (headings' lines, front matter)."""
+    languages: list[Language] = field(default_factory=lambda: [Language("en", "English", True)])
+    """The site's languages (the i18n plugin in mkdocs.yml), the default first."""
+    translation_settings: TranslationSettings = field(default_factory=TranslationSettings, repr=False)
+    translations: dict[str, LanguageReport] = field(default_factory=dict)
+    """Per translated language (not the default), once ``scan`` has run: every page's state and problems."""
+    principle_translations: dict[str, FrameworkTranslation] = field(default_factory=dict, repr=False)
+    """Per language, principles/principles.<locale>.yaml read over the framework."""
 
     @classmethod
     def load(cls, root: Path, docs_dir: Path | None = None, config: ProjectConfig | None = None,
@@ -111,6 +135,7 @@ class Site:
         root = root.resolve()
         problems: list[Diagnostic] = []
         framework = settings = help = slots = None
+        materials = Materials()
         if variant is not None:
             check_variant_name(root, variant)
         try:
@@ -131,6 +156,20 @@ class Site:
             slots = load_slots(root / SLOTS_FILE, SLOTS_FILE)
         except ProblemsFound as error:
             problems += error.diagnostics
+        try:
+            materials = load_materials(root)
+        except ProblemsFound as error:
+            problems += error.diagnostics
+        safety = None
+        try:
+            safety = load_safety(root / SAFETY_FILE, SAFETY_FILE)
+        except ProblemsFound as error:
+            problems += error.diagnostics
+        translation_settings = TranslationSettings()
+        try:
+            translation_settings = load_translation_settings(root / TRANSLATIONS_FILE)
+        except ProblemsFound as error:
+            problems += error.diagnostics
         if problems:
             raise ProblemsFound(problems)
         docs = (docs_dir or root / config.docs_dir).resolve()
@@ -145,9 +184,22 @@ class Site:
                                                 "config.invalid", f"extra.variant: {error}")]) from None
             framework = loaded.apply(framework)
             help = loaded.help_for(help)
-        return cls(root, docs, framework, settings, help, config=config, slots=slots, variant=loaded,
-                   overlay=variant is not None,
-                   publish=bool(config.extra.get("publish")) if publish is None else publish)
+        publish = bool(config.extra.get("publish")) if publish is None else publish
+        if publish:  # a page past its review, a safety page without dates, a stale translation: never published
+            settings = settings.for_publishing()
+        languages = languages_of(config.data)
+        languages.sort(key=lambda lang: not lang.default)
+        principle_translations = {}
+        for lang in languages[1:]:
+            found, trouble = load_principles_translation(root, lang.locale, framework)
+            problems += [d for d in trouble if settings.severity(d.code) == "error"]
+            if found is not None:
+                principle_translations[lang.locale] = found
+        if problems:
+            raise ProblemsFound(problems)
+        return cls(root, docs, framework, settings, help, config=config, slots=slots, materials=materials,
+                   variant=loaded, overlay=variant is not None, publish=publish, safety=safety, languages=languages,
+                   translation_settings=translation_settings, principle_translations=principle_translations)
 
     @classmethod
     def from_data(cls, framework: Framework, settings: Settings | None = None, help: HelpSettings | None = None,
@@ -255,21 +307,71 @@ class Site:
             diagnostics += found
         return RenderedPage(self.markdown.convert(woven.finish(text), src_uri), diagnostics)
 
+    @property
+    def locales(self) -> list[str]:
+        """Every language's locale, the default first."""
+        return [lang.locale for lang in self.languages]
+
+    def language_of(self, src_uri: str) -> str:
+        """The language a page is written in: its suffix's (``help.cy.md``), else the default language."""
+        return split_language(src_uri, self.locales)[1] or self.languages[0].locale
+
+    def framework_for(self, locale: str):
+        """The framework in one language: its principles file's titles, prompts and translations over the English.
+        English (the quotations always, and everything when the language has no file, or in a publish build while
+        the file is a draft) otherwise."""
+        found = self.principle_translations.get(locale)
+        if found is None or (self.publish and found.meta.status != "reviewed"):
+            return self.framework
+        return found.framework
+
+    def words_for(self, locale: str) -> dict[str, str]:
+        """The words around the principles (chip labels, the translation note) in the framework's language."""
+        found = self.principle_translations.get(locale)
+        if found is None or self.framework_for(locale) is self.framework:
+            return dict(WORDS)
+        return dict(found.words)
+
+    def split_sources(self, sources: Mapping[str, str]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+        """(the default language's pages, per other language its translations keyed by the English page)."""
+        default: dict[str, str] = {}
+        other: dict[str, dict[str, str]] = {lang.locale: {} for lang in self.languages[1:]}
+        for src_uri, text in sources.items():
+            base, locale = split_language(src_uri, self.locales)
+            if locale is None or locale == self.languages[0].locale:
+                default[src_uri] = text
+            else:
+                other[locale][base] = text
+        return default, other
+
     def scan(self, sources: Mapping[str, str]) -> Coverage:
-        """Scan the pages for coverage, check the principle pages' stubs, and keep the result for this build."""
-        coverage = scan_site(sources, self.framework, self.settings, self.render_for_scan,
-                             docs_prefix=self.docs_prefix, paths={s: self.display_path(s) for s in sources})
+        """Scan the pages for coverage, check the principle pages' stubs, and keep the result for this build.
+
+        Coverage is the default language's: a translation (``page.cy.md``) is not another English page. Each
+        translation is checked against its English page instead (``check_translations``), and its problems
+        join the coverage's, so the build, the CLI and the gate see them the same way."""
+        self.material_uses = {}
+        english, _ = self.split_sources(sources)
+        coverage = scan_site(english, self.framework, self.settings, self.render_for_scan,
+                             docs_prefix=self.docs_prefix, paths={s: self.display_path(s) for s in english})
         return self._finish(coverage, sources)
 
     def _finish(self, coverage: Coverage, sources: Mapping[str, str]) -> Coverage:
-        found = set(self.source_problems(sources))
+        """The checks over the whole site once its pages are scanned (both routes), kept for this build."""
+        english, translated = self.split_sources(sources)
+        found = set(self.source_problems(sources)) | set(self.review_problems(coverage))
+        found |= set(self.materials.unused(i for ids in self.material_uses.values() for i in ids))
+        found |= set(self.check_translations(english, translated, coverage))
         coverage.diagnostics = [d for d in sorted(set(coverage.diagnostics) | found) if coverage.severity(d) != "off"]
+        coverage.languages = self.translations
         self.coverage = coverage
         return coverage
 
     def source_problems(self, sources: Mapping[str, str]) -> list[Diagnostic]:
-        """What the sources alone show, before any page is rendered: edited principle stubs, empty required slots."""
-        return self.stub_problems(sources) + self.slot_problems(sources)
+        """What the sources alone show, before any page is rendered: edited principle stubs, empty required slots
+        (of the default language's pages; translations are checked against them in ``check_translations``)."""
+        english, _ = self.split_sources(sources)
+        return self.stub_problems(english) + self.slot_problems(english)
 
     # -- the one-render route (MkDocs): scan the site generator's HTML, fill cross-page content after ----------
     def defer_cross_page(self, sources: Mapping[str, str]) -> None:
@@ -277,11 +379,13 @@ class Site:
         (``scan_html``), cross-page content is a placeholder until ``finish_scan``, then ``fill``."""
         self.pending = []
         self.sources = dict(sources)
+        self.material_uses = {}
 
     def scan_html(self, src_uri: str, html: str, url: str) -> None:
         """Scan one page from the HTML the site generator made of it (its only render) at ``url``."""
         text = self.sources.get(src_uri)
-        if text is not None:
+        locale = split_language(src_uri, self.locales)[1]
+        if text is not None and locale in (None, self.languages[0].locale):  # translations: see check_translations
             self.scanned[src_uri] = scan_page(src_uri, text, self.framework, self.settings,
                                               lambda *_: RenderedPage(html), docs_prefix=self.docs_prefix,
                                               path=self.display_path(src_uri), url=url)
@@ -318,17 +422,86 @@ class Site:
                 raise MacroError("macros.bad-arguments",
                                  "module_overview() works only on a training module page with module, title, "
                                  "duration and objectives in its front matter")
-            return render.module_overview(module, self.framework, src_uri, self.downloads.get(src_uri, ()))
+            return render.module_overview(module, self.macros(src_uri).framework, src_uri,
+                                          self.downloads.get(src_uri, ()), self.materials_of(src_uri))
         if what == "coverage_matrix":
             if coverage is None:
                 return ""
             focus = {m.src_uri: m.focus for m in coverage.modules}
-            return render.coverage_matrix(self.framework, coverage.training_sections, src_uri, focus)
+            return render.coverage_matrix(self.macros(src_uri).framework, coverage.training_sections, src_uri, focus)
         if what == "coverage_exemptions":
             return render.exemptions(coverage.training_sections if coverage else (), src_uri)
         if what == "backlinks":
             return "\n".join(self._backlinks(self.framework.get(args[0]), src_uri, args[1]))
         raise ValueError(what)
+
+    def check_translations(self, english: Mapping[str, str], translated: Mapping[str, Mapping[str, str]],
+                           coverage: Coverage) -> list[Diagnostic]:
+        """Every translation: its freshness and status, and its sections, links and durations against its English
+        page, read from the rendered page as the coverage reads the English one."""
+        from .coverage import scan_page
+
+        found: list[Diagnostic] = []
+        stubs = self.principle_stubs()
+        for lang in self.languages[1:]:
+            pages = translated.get(lang.locale, {})
+            checked = {k: v for k, v in pages.items() if k not in stubs}
+            report = check_language(lang, {k: v for k, v in english.items() if k not in stubs}, checked,
+                                    docs_prefix=self.docs_prefix, settings=self.translation_settings,
+                                    publish=self.publish)
+            for base, text in sorted(pages.items()):
+                own = translation_path(base, lang.locale)
+                path = self.docs_prefix + own
+                if base in stubs:
+                    if text.splitlines() != stubs[base].splitlines():
+                        report.diagnostics.append(Diagnostic(
+                            path, 1, None, "principles.page-edited",
+                            "a principle page's translation holds the same two macro calls as the English page (the "
+                            "words come from principles/principles." + lang.locale + ".yaml); run "
+                            "`python3 scripts/write_principle_pages.py`"))
+                    continue
+                if base not in english:
+                    continue
+                page, problems = scan_page(own, text, self.framework, self.settings, self.render_for_scan,
+                                           docs_prefix=self.docs_prefix, path=path)
+                report.diagnostics += problems
+                source = coverage.pages.get(base)
+                if source is not None:
+                    report.diagnostics += compare_structure(source, page, training=self.settings.is_training(base))
+            principles = self.principle_translations.get(lang.locale)
+            if principles is not None:
+                path = principles_translation_path(lang.locale)
+                source_text = (self.root / FRAMEWORK_FILE).read_text(encoding="utf-8")
+                report.diagnostics += status_problems(principles.meta, path, self.translation_settings)
+                state = "translated"
+                if principles.meta.source != digest(source_text):
+                    state = "stale"
+                    report.diagnostics.append(Diagnostic(
+                        path, principles.meta.line("source"), None,
+                        "translations.stale" if principles.meta.source else "translations.not-stamped",
+                        f"{FRAMEWORK_FILE} changed since these translations were made (or they were never stamped); "
+                        f"update them, then run `python3 scripts/translations.py stamp {path}`"))
+                if self.publish and principles.meta.status != "reviewed" and state == "translated":
+                    state = "draft-left-out"
+                    report.left_out.append(path)
+                report.pages.append(PageStatus(FRAMEWORK_FILE, state, principles.meta.status))
+            self.translations[lang.locale] = report
+            found += report.diagnostics
+        return found
+
+    # -- review dates ----------------------------------------------------------------------------------------
+    def review_problems(self, coverage: Coverage) -> list[Diagnostic]:
+        """Read every page's review: front matter into ``coverage.reviews``; return the review problems."""
+        problems: list[Diagnostic] = []
+        reviews = []
+        for src_uri, page in sorted(coverage.pages.items()):
+            found = review_of(src_uri, page.meta or {}, self.display_path(src_uri), 1, problems)
+            if found is not None:
+                reviews.append(found)
+        coverage.reviews = reviews
+        coverage.today = self.today or _dt.date.today()
+        safety_pages = self.safety.pages if self.safety else ()
+        return problems + review_problems(reviews, safety_pages, coverage.pages, coverage.today, self.display_path)
 
     # -- slots -----------------------------------------------------------------------------------------------
     def slot_uses(self, sources: Mapping[str, str]) -> dict[str, list[tuple[str, int]]]:
@@ -364,6 +537,16 @@ class Site:
                 problems.append(Diagnostic(variant.source, 1, None, code,
                                            f'required slot "{slot.id}" is empty (no page uses it yet); {stage}: {fix}'))
         return problems
+
+    def use_material(self, src_uri: str, material_id: str) -> None:
+        """Record that a page shows a material (``material_uses``)."""
+        ids = self.material_uses.setdefault(src_uri, [])
+        if material_id not in ids:
+            ids.append(material_id)
+
+    def materials_of(self, src_uri: str) -> list:
+        """The materials a page shows, in the order it first shows them (known once the site is scanned)."""
+        return [m for m in (self.materials.get(i) for i in self.material_uses.get(src_uri, ())) if m is not None]
 
     def macros(self, src_uri: str) -> PageMacros:
         """The macros bound to one page."""
@@ -488,7 +671,7 @@ class Site:
         else:
             lines += ["## Source", "", render.attribution(fw), ""]
         page = "\n".join(lines)
-        if self.pending is not None:  # the one-render route: mark it, so that the scan of the HTML skips it
+        if self.pending is not None and self.coverage is None:  # the one-render route: marked for the scan to skip
             return f"{SUMMARY_START}\n\n{page}\n\n{SUMMARY_END}"
         return page
 

@@ -159,6 +159,10 @@ def load_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[D
             except yaml.constructor.ConstructorError as error:
                 problem(node.start_mark, "yaml.syntax", f"cannot read this value: {error.problem}")
                 return None
+            except ValueError as error:  # a date-like value that is no date, such as 2026-13-01
+                problem(node.start_mark, "yaml.syntax", f"cannot read {node.value!r} ({error}); write a real date "
+                                                        f"as YYYY-MM-DD, or put the value in quotes")
+                return None
         document.values[path] = Position(line, col, None, False)
         if isinstance(node, yaml.SequenceNode):
             return [build(child, path + (i,)) for i, child in enumerate(node.value)]

@@ -20,6 +20,8 @@ from typing import Any
 from .diagnostics import Diagnostic, ProblemsFound, closest, did_you_mean
 from .framework import LEVELS, Framework, Principle, read_source_file, schema_problems
 from .help import HelpSettings, parse_help
+from .public_text import ADVICE, secrets_in
+from .safety import own_timings
 from .slots import SlotCatalogue
 from .strict_yaml import load_yaml
 
@@ -100,7 +102,7 @@ class Variant:
 
     def help_for(self, core: HelpSettings) -> HelpSettings:
         """The national help lines from mkdocs.yml, then this service's own (its intro, if it has one)."""
-        return HelpSettings(self.help.intro or core.intro, core.lines + self.help.lines)
+        return HelpSettings(self.help.intro or core.intro, core.lines + self.help.lines, self.help.lines)
 
 
 def known_variants(root: Path) -> list[str]:
@@ -122,6 +124,17 @@ def check_variant_name(root: Path, name: str) -> None:
     raise UnknownVariant(f'unknown variant "{name}": there is no {LOCAL_FOLDER}/{name}/{VARIANT_FILE}; {hint}'
                          f"known variants: {listed}")
 
+
+
+def _line_in_file(text: str, start: int, words: str) -> int:
+    """The file line of words found in a YAML string value whose node starts on line ``start``: the first file
+    line at or after ``start`` that holds their first word (a folded value's lines differ from the file's)."""
+    wanted = words.split()[0] if words.split() else ""
+    lines = text.splitlines()
+    for number in range(start, len(lines) + 1):
+        if wanted and wanted in lines[number - 1]:
+            return number
+    return start
 
 
 def load_variant(root: Path, name: str, framework: Framework, slots: SlotCatalogue, *,
@@ -223,6 +236,17 @@ def load_variant(root: Path, name: str, framework: Framework, slots: SlotCatalog
                    f"[Mutuality](../principles/mutuality.md)")
             elif value.strip():
                 filled[str(sid)] = value.strip()
+            start = doc.where(("slots", sid)).line
+            for _, sentence in own_timings(value):
+                problems.append(Diagnostic(source, _line_in_file(text, start, sentence), None,
+                                           "local.changes-the-speeds",
+                                           f'slots.{sid} times a response to risk in its own words ("{sentence}"); '
+                                           f"the three speeds are the same for every service: write \"a risk to life "
+                                           f"follows the three speeds\" and add only your own contacts"))
+            for finding in secrets_in(value):
+                problems.append(Diagnostic(source, _line_in_file(text, start, finding.words), None,
+                                           "local.secret-in-public-text",
+                                           f"slots.{sid} holds {finding.what}; {ADVICE}"))
 
     # local pages: each file exists, each is listed once, none replaces a core page, each has a section
     pages: list[LocalPage] = []
@@ -243,6 +267,18 @@ def load_variant(root: Path, name: str, framework: Framework, slots: SlotCatalog
         if not (docs / file).is_file():
             at(("pages", index, "file"), "local.bad-page",
                f"{shown} does not exist; create it or fix the file name")
+        else:
+            try:
+                page_text = (docs / file).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                page_text = ""  # reported as unreadable when the pages are read
+            for number, sentence in own_timings(page_text):
+                problems.append(Diagnostic(shown, number, None, "local.changes-the-speeds",
+                                           f'this page times a response to risk in its own words ("{sentence}"); '
+                                           f"link the three speeds instead with {{{{ escalation_link() }}}}"))
+            for finding in secrets_in(page_text):
+                problems.append(Diagnostic(shown, finding.line, None, "local.secret-in-public-text",
+                                           f"this page holds {finding.what}; {ADVICE}"))
         if core_docs is not None and (core_docs / file).exists():
             at(("pages", index, "file"), "local.bad-page",
                f"docs/{file} is a core page, and a variant may add pages but never replace one; give "

@@ -39,14 +39,14 @@ class WeaveBeforeJinja(Preprocessor):
         self.page, self.config, self.state = page, config, state
 
     def run(self, lines: list[str]) -> list[str]:
-        from .macros_module import front_matter_lines, raise_errors, site_for, weave_page
+        from .macros_module import front_matter_lines, page_src_uri, raise_errors, site_for, weave_page
         from ..engine.page_macros import PageMacros
 
         page = self.page
         if page.meta.get("render_macros") is False:
             return lines
         site = site_for(self.config)
-        src_uri = page.path
+        src_uri = page_src_uri(page, self.config)
         # every name Jinja will know there: ours, the engine's variables, the page's front matter
         known = set(PageMacros.NAMES) | set(page.meta) | set(self.config.get("extra") or {}) | _ZENSICAL_NAMES
         woven = weave_page(site, "\n".join(lines), src_uri, page.meta, known, front_matter_lines(site, src_uri))

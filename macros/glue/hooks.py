@@ -55,8 +55,14 @@ def on_config(config):
 
 
 def on_files(files: Files, config):
-    """Scan every page for coverage and the principle pages' stubs (one pass over the sources)."""
+    """Read every page and check the principle pages' stubs (one pass over the sources); in a publish build,
+    leave out draft translations, so the i18n plugin serves the English page with its notice.
+
+    mkdocs-static-i18n builds each further language by running the build again on the same config: the
+    coverage is found once (in the first language's build), the drafts are left out in every language's build."""
     site = site_for(config)
+    if site.coverage is not None:
+        return _leave_out_drafts(files, site)
     sources = {}
     for f in files.documentation_pages():
         try:
@@ -71,13 +77,24 @@ def on_files(files: Files, config):
     else:
         site.defer_cross_page(sources)
         report(site, site.source_problems(sources))
+    return _leave_out_drafts(files, site)
+
+
+def _leave_out_drafts(files: Files, site) -> Files:
+    """Remove the translations a publish build must not publish (``Site.translations``' left_out)."""
+    for report in site.translations.values():
+        for src_uri in report.left_out:
+            found = files.get_file_from_path(src_uri)
+            if found is not None:
+                files.remove(found)
+                log.info("translation left out of this publish build (a draft): %s%s", site.docs_prefix, src_uri)
     return files
 
 
 def on_page_content(html, page, config, files):
     """Scan the page from the HTML MkDocs made (its one render); the summaries' marks go once read."""
     site = site_for(config)
-    if site.pending is None:
+    if site.pending is None or site.coverage is not None:  # a further language's build: the coverage is known
         return html
     site.scan_html(page.file.src_uri, html, page.file.url)
     return strip_summary_marks(html)
@@ -169,7 +186,7 @@ def on_env(env, config, files):
     """Every page is rendered and scanned: the coverage rules, the cross-page content, then the gate, before
     any page is written."""
     site = site_for(config)
-    if site.pending is not None:
+    if site.pending is not None and site.coverage is None:
         coverage = site.finish_scan()
         report(site, coverage.diagnostics)
         _fill_cross_page(site, config, files)
@@ -177,8 +194,16 @@ def on_env(env, config, files):
     return env
 
 
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
+
+
 def on_post_page(output, page, config):
-    """Last line of defence: a built page with unrendered macro text outside code means macros did not run."""
+    """Mark a page shown in another language than the build's (an English fallback under /cy/) with its own
+    language, for screen readers (zensical-i18n does the same); then the last line of defence: a built page
+    with unrendered macro text outside code means macros did not run."""
+    file_locale = getattr(page.file, "locale", None)
+    if file_locale and file_locale != config.theme.get("language"):
+        output = _ARTICLE.sub(f'\\g<0> lang="{file_locale}"', output, count=1)
     if "{{" in output or "{%" in output or "{#" in output:
         leftover = _LEFTOVER.search(_CODE.sub("", output))
         if leftover:

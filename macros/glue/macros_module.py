@@ -59,7 +59,12 @@ def site_for(config: Any):
         config_file = project_config_file(config)
         root = config_file.parent
         try:
-            site = Site.load(root, root / config["docs_dir"], config=read_project_config(root, config_file.name))
+            project = read_project_config(root, config_file.name)
+            # zensical-i18n builds each language from a staged copy of docs/ without the language suffixes;
+            # the engine always reads the project's own docs/, so both engines check the same files
+            docs = root / (project.docs_dir if _zensical_language(config) else config["docs_dir"])
+            site = Site.load(root, docs, config=project,
+                             publish=bool((config.get("extra") or {}).get("publish")) or None)
             if is_zensical(config):
                 _zensical_checks(site, config)
         except ProblemsFound as error:
@@ -134,7 +139,7 @@ def define_env(env) -> None:
 
     def make(name: str):
         def macro(*args, **kwargs):
-            src_uri = page_src_uri(env.page)
+            src_uri = page_src_uri(env.page, env.conf)
             try:
                 return site.macros(src_uri).call(name, args, kwargs)
             except MacroError as error:
@@ -154,10 +159,29 @@ def define_env(env) -> None:
         env.macro(make(name), name)
 
 
-def page_src_uri(page) -> str:
-    """The page's path under docs/ (MkDocs: page.file.src_uri; Zensical: page.path)."""
+def page_src_uri(page, config: Any = None) -> str:
+    """The page's source under docs/ (MkDocs: page.file.src_uri, ``help.cy.md`` for a translation; Zensical:
+    page.path, which zensical-i18n stages without the suffix, so the language's suffix is put back unless the
+    page is the English fallback)."""
     file = getattr(page, "file", None)
-    return file.src_uri if file is not None else page.path
+    if file is not None:
+        return file.src_uri
+    locale = _zensical_language(config) if config is not None else None
+    if locale and not (page.meta or {}).get("i18n_fallback") and page.path.endswith(".md"):
+        from ..engine.translations import translation_path
+
+        return translation_path(page.path, locale)
+    return page.path
+
+
+def _zensical_language(config: Any) -> str | None:
+    """Under zensical-i18n, the language being built when it is not the default one; else None."""
+    if not is_zensical(config):
+        return None
+    i18n = (config.get("extra") or {}).get("i18n")
+    if not isinstance(i18n, dict) or not i18n.get("prefix"):
+        return None
+    return i18n.get("locale")
 
 
 def front_matter_lines(site, src_uri: str) -> int:
@@ -182,10 +206,20 @@ def weave_page(site, markdown: str, src_uri: str, meta, known_names, line_offset
 
     woven = site.weave(markdown, src_uri, known_names=known_names, line_offset=line_offset)
     _escape_own_title(site, src_uri, meta)
+    _add_review_line(woven, src_uri, meta)
     hidden = [name for name in PageMacros.NAMES if name in meta]
     if woven.needs_jinja and hidden:
         woven.text = "".join(f'{{% set {name} = macros["{name}"] %}}' for name in hidden) + woven.text
     return woven
+
+
+def _add_review_line(woven, src_uri: str, meta) -> None:
+    """A safety page's owner role and review dates, at the foot of the page (checked by the scan)."""
+    from ..engine.safety import render_review, review_of
+
+    review = review_of(src_uri, meta, src_uri)
+    if review is not None:
+        woven.text = woven.text.rstrip("\n") + "\n\n" + render_review(review) + "\n"
 
 
 def _escape_own_title(site, src_uri: str, meta) -> None:

@@ -191,7 +191,7 @@ class CachedFrontPages(FrontPages):
 
 def pages_of(spec: PackSpec, module_pages: Iterable) -> list:
     """The module pages a pack is made from: its own, every one (the programme guide), or none."""
-    if spec.kind == "module":
+    if spec.kind in ("module", "materials"):  # a materials pack: the materials its page shows
         return [spec.page]
     if spec.kind == "programme":
         return [p for p in module_pages if p.module is not None]

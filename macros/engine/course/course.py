@@ -23,7 +23,7 @@ from .jobs import make_files
 from .layout import PackContext
 from .modules import ModuleFinder, ModulePage
 from .rendering import Made, PackRenderer, PackSpec, pack_specs
-from .settings import CourseError
+from .settings import AUDIENCES, PACK_FORMATS, CourseError
 from .version import Version, source_version
 
 
@@ -68,6 +68,13 @@ class Course:
         version = source_version(site.root, [site.docs_dir, site.root / "principles"])
         return cls(site, programme=programme, version=version, extra=extra, sources=sources)
 
+    def pack_specs(self, pages: Sequence[ModulePage], audiences: Sequence[str] = AUDIENCES,
+                   formats: Sequence[str] = PACK_FORMATS, whole_course: bool = True) -> list[PackSpec]:
+        """The files to make for these modules (``rendering.pack_specs``), with a materials pack for each module
+        whose page shows materials."""
+        shown = [p.src_uri for p in pages if p.module is not None and self.site.materials_of(p.src_uri)]
+        return pack_specs(pages, audiences, formats, whole_course, with_materials=shown)
+
     def problems(self, pages: Sequence[ModulePage], rendered: Sequence[ModulePage] | None = None) -> list[Diagnostic]:
         """Everything that stops these modules' packs: their own errors, timings, macros and templates.
 
@@ -80,12 +87,16 @@ class Course:
             found.update(self.packs.diagnostics(page))
         return sorted(found)
 
-    def plan(self, specs: Sequence[PackSpec], cache: PackCache | None, *, force: bool = False) -> Plan:
-        """Which packs the cache already holds (none with ``force``), and the key of every pack."""
-        keys = PackKeys(KeyInputs(
+    def pack_keys(self) -> PackKeys:
+        """The cache keys of this run's packs (what every pack shares, and each one's own pages)."""
+        return PackKeys(KeyInputs(
             programme=self.packs.context.programme, settings=self.extra, version_label=self.version.label,
             version_date=self.version.date, titles={s: p.title for s, p in self.site.coverage.pages.items()},
             docs_dir=self.site.docs_dir, principles_dir=self.site.root / "principles"), self.packs.source)
+
+    def plan(self, specs: Sequence[PackSpec], cache: PackCache | None, *, force: bool = False) -> Plan:
+        """Which packs the cache already holds (none with ``force``), and the key of every pack."""
+        keys = self.pack_keys()
         key_of = {s.name: keys.key(s, pages_of(s, self.modules.pages)) for s in specs}
         if cache is not None:
             self.packs.fronts = CachedFrontPages(cache, keys, read=not force)
@@ -106,7 +117,7 @@ class Course:
         CourseError names every file that could not be made.
         """
         pages = self.modules.pages
-        specs = pack_specs(pages)
+        specs = self.pack_specs(pages)
         plan = self.plan(specs, cache)
         problems = self.problems(pages, plan.to_render)
         if problems:

@@ -34,6 +34,10 @@ from .tree import Element, Raw, heading_level
 FACILITATOR_STYLE = "Facilitator Note"
 WRITING_LINE_STYLE = "Writing Line"
 WRITING_LABEL_STYLE = "Writing Label"
+CUT_LINE_STYLE = "Cut Line"
+#: Large print (a materials pack's large-print file): body text and each heading level, in points.
+LARGE_PRINT_SIZES = {"Normal": 18, "Heading 1": 30, "Heading 2": 24, "Heading 3": 21, "Heading 4": 19,
+                     "Caption": 16, "Header": 14, "Footer": 14}
 NOTE_COLOUR = RGBColor(0x6A, 0x4C, 0x93)
 TEXT_COLOUR = RGBColor(0x26, 0x26, 0x26)
 #: The packs' font (the PDF embeds the same DejaVu Sans from assets/fonts). Word and LibreOffice
@@ -86,13 +90,14 @@ _AFTER_SHD = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:o
 _AFTER_PBDR = ("w:shd", *_AFTER_SHD)
 
 
-def _border(paragraph_properties, edge: str, size: int = 6, colour: str = "8A8A8A", space: int = 1) -> None:
+def _border(paragraph_properties, edge: str, size: int = 6, colour: str = "8A8A8A", space: int = 1,
+            kind: str = "single") -> None:
     borders = paragraph_properties.find(qn("w:pBdr"))
     if borders is None:
         borders = OxmlElement("w:pBdr")
         paragraph_properties.insert_element_before(borders, *_AFTER_PBDR)
     line = OxmlElement(f"w:{edge}")
-    line.set(qn("w:val"), "single")
+    line.set(qn("w:val"), kind)
     line.set(qn("w:sz"), str(size))
     line.set(qn("w:space"), str(space))
     line.set(qn("w:color"), colour)
@@ -208,6 +213,16 @@ class DocxWriter:
         line.paragraph_format.keep_with_next = True
         line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH - Cm(0.1), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.LINES)
 
+        # a materials pack's cut line: a dashed rule with its words, kept with the card below it
+        cut = styles.add_style(CUT_LINE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        cut.base_style = normal
+        cut.font.size = Pt(8)
+        cut.font.color.rgb = RGBColor(0x47, 0x47, 0x47)
+        cut.paragraph_format.space_before = Pt(8)
+        cut.paragraph_format.space_after = Pt(8)
+        cut.paragraph_format.keep_with_next = True
+        _border(cut.element.get_or_add_pPr(), "top", size=8, colour="474747", space=2, kind="dashed")
+
         label = styles.add_style(WRITING_LABEL_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         label.base_style = normal
         label.font.bold = True
@@ -215,6 +230,11 @@ class DocxWriter:
         label.paragraph_format.space_before = Pt(6)
         label.paragraph_format.space_after = Pt(0)
         label.paragraph_format.keep_with_next = True
+
+        if self.source.large_print:
+            for name, size in LARGE_PRINT_SIZES.items():
+                styles[name].font.size = Pt(size)
+            cut.font.size = Pt(16)
 
         # the cover has no running header; every other page has the pack's title and page x of y
         section.different_first_page_header_footer = True
@@ -379,6 +399,17 @@ class DocxWriter:
             return
         if el.has_class("facilitator-note"):
             return self._blocks(container, el.children, replace(ctx, style=FACILITATOR_STYLE, note=True))
+        if el.has_class("cut-line"):
+            paragraph = self._paragraph(container, CUT_LINE_STYLE)
+            self._inline(paragraph, el, _Format())
+            _strip_edges(paragraph)
+            return
+        if el.has_class("cut-card"):  # a card stays on one page: each paragraph but its last keeps with the next
+            start = len(container.paragraphs)
+            self._blocks(container, el.children, ctx)
+            for paragraph in container.paragraphs[start:-1]:
+                paragraph.paragraph_format.keep_with_next = True
+            return
         if el.has_class("write-space"):
             if container.paragraphs:  # the box stays with the end of its activity
                 container.paragraphs[-1].paragraph_format.keep_with_next = True
@@ -702,4 +733,4 @@ def render_docx(document: PrintDocument, docs_dir: Path | None = None, created: 
     return DocxWriter(document, docs_dir, created).render()
 
 
-__all__ = ["FACILITATOR_STYLE", "DocxError", "DocxWriter", "column_widths", "render_docx", "repeat_header_row"]
+__all__ = ["CUT_LINE_STYLE", "FACILITATOR_STYLE", "DocxError", "DocxWriter", "column_widths", "render_docx", "repeat_header_row"]

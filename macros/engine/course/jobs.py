@@ -3,7 +3,7 @@
 ``make_files`` is the one routine that runs a set of packs, used by the CLI (which writes each
 file as it comes, ``write_files``) and by the site build that publishes the packs (which keeps
 them in memory). Workers die with the process that started them (a ``kill -9`` of the CLI
-leaves none behind). Files are written atomically (``macros.files``): a failed or interrupted run
+leaves none behind). Files are written atomically (``macros.engine.files``): a failed or interrupted run
 never leaves a half-written pack and never loses the last good one.
 """
 

@@ -52,6 +52,8 @@ class PrintDocument:
     subject: str = ""
     lang: str = LANG
     author: str = ""
+    large_print: bool = False
+    """Set in large print (a materials pack's large-print file): the writers use bigger type."""
 
     def html(self) -> str:
         """A complete HTML document for WeasyPrint (the stylesheet is passed separately)."""

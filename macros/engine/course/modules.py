@@ -1,7 +1,7 @@
 """Finding the training modules: which pages declare a module, picking them by number or name, and
 what stops a module's packs (its own errors, a bad front matter, a number used twice).
 
-Works on the coverage scan of the site (``macros.coverage``); renders nothing.
+Works on the coverage scan of the site (``macros.engine.coverage``); renders nothing.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ Nothing here imports MkDocs; the PDF and Word libraries load only when a file is
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from ..diagnostics import Diagnostic
 from ..framework import PRINCIPLES_FOLDER, principle_of_page
 from ..page_macros import PageMacros
 from .layout import AUDIENCE_LABELS, PackContext, PrintDocument, module_pack, programme_front, reflective_checklist
+from .materials_layout import materials_pack
 from .modules import ModulePage
 from .settings import AUDIENCES, PACK_FORMAT_LABELS, PACK_FORMATS, PackError
 from .transforms import (add_writing_space, facilitator_notes, mark_links, open_out, prefix_ids, remove,
@@ -41,10 +42,13 @@ class PackSpec:
     label: str
     """What it is, for people: 'Facilitator guide (PDF)'."""
     kind: str
-    """module, programme or checklist."""
+    """module, materials (a module's cards and forms to print), programme, checklist or review (the service
+    review kit)."""
     format: str
     audience: str | None = None
     page: ModulePage | None = None
+    large_print: bool = False
+    """A materials pack in large print."""
 
     @property
     def joined(self) -> bool:
@@ -102,6 +106,10 @@ def make_file(task: Task) -> Made:
             raise ValueError("the programme guide's task has no front pages")
         data, pages = join(front.data, task.guides)
         return Made(task.spec, data, pages, front.warnings)
+    if task.spec.format == "csv":  # the service review kit's record (review_kit)
+        from .review_kit import kit_csv
+
+        return Made(task.spec, kit_csv(task.document))
     if task.spec.format == "pdf":
         from .pdf_writer import render_pdf
 
@@ -117,9 +125,19 @@ def pack_name(page: ModulePage, audience: str, fmt: str) -> str:
     return f"{page.slug}-{AUDIENCE_LABELS[audience].lower().replace(' ', '-')}.{fmt}"
 
 
+def materials_name(page: ModulePage, fmt: str, large_print: bool = False) -> str:
+    """03-mutuality-and-reciprocity-materials.pdf, or ...-materials-large-print.pdf"""
+    return f"{page.slug}-materials{'-large-print' if large_print else ''}.{fmt}"
+
+
 def pack_specs(pages: Sequence[ModulePage], audiences: Sequence[str] = AUDIENCES,
-               formats: Sequence[str] = PACK_FORMATS, whole_course: bool = True) -> list[PackSpec]:
-    """The files to make: each module for each audience and format, then the whole-course PDFs."""
+               formats: Sequence[str] = PACK_FORMATS, whole_course: bool = True,
+               with_materials: Collection[str] = ()) -> list[PackSpec]:
+    """The files to make: each module for each audience and format, then the whole-course PDFs.
+
+    A module page in ``with_materials`` (pages that show materials) also gets its materials to print, in
+    standard and large print, with the facilitator's files (they hold the facilitator sides).
+    """
     out = []
     for page in pages:
         for fmt in PACK_FORMATS:
@@ -130,6 +148,11 @@ def pack_specs(pages: Sequence[ModulePage], audiences: Sequence[str] = AUDIENCES
                     out.append(PackSpec(pack_name(page, audience, fmt),
                                         f"{AUDIENCE_LABELS[audience]} ({PACK_FORMAT_LABELS[fmt]})",
                                         "module", fmt, audience, page))
+            if page.src_uri in with_materials and "facilitator" in audiences:
+                for large in (False, True):
+                    label = "Materials to print, large print" if large else "Materials to print"
+                    out.append(PackSpec(materials_name(page, fmt, large), f"{label} ({PACK_FORMAT_LABELS[fmt]})",
+                                        "materials", fmt, "facilitator", page, large))
     if whole_course and "pdf" in formats:
         if "facilitator" in audiences:
             out.append(PackSpec(PROGRAMME_GUIDE, "Facilitator guide for the whole programme (PDF)",
@@ -261,10 +284,18 @@ class PackRenderer:
             content = self._content(page, spec.audience)
             doc = module_pack(page.module, content, spec.audience, self._links(page), self.context)
             return self._finish(doc, self._anchors(page))
+        if spec.kind == "materials":
+            page = spec.page
+            doc = materials_pack(page.module, self.site.materials_of(page.src_uri), self.context, spec.large_print)
+            return self._finish(doc, self._anchors())
         if spec.joined:
             raise ValueError("the programme guide is joined from the module guides: use task(spec, made)")
         if spec.kind == "checklist":
             return self._finish(reflective_checklist(self.context), self._anchors())
+        if spec.kind == "review":
+            from .review_kit import review_kit
+
+            return self._finish(review_kit(self.context), self._anchors())
         raise ValueError(f"unknown pack kind {spec.kind!r}")  # a bug in our code
 
     @property
@@ -310,4 +341,4 @@ class PackRenderer:
 
 
 __all__ = ["CHECKLIST", "FrontPages", "PROGRAMME_FRONT", "PROGRAMME_GUIDE", "Made", "PackRenderer", "PackSpec", "Task",
-           "make_file", "pack_name", "pack_specs"]
+           "make_file", "materials_name", "pack_name", "pack_specs"]

@@ -37,6 +37,8 @@ class Section:
     """Minutes of the section spent teaching, when the author says (the rest is activity)."""
     activity: int | None = None
     """Minutes of the section spent on activities, when the author says."""
+    cut_if_short: bool = False
+    """The activity a trainer drops first when the session runs late (``duration(..., cut_if_short=True)``)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class PlanRow:
     kind: str = "session"
     teaching: int | None = None
     activity: int | None = None
+    cut_if_short: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,8 @@ class Module:
     """The line of ``module:`` in the page's front matter."""
     objective_lines: tuple[int, ...] = ()
     """The line of each objective in the page's front matter."""
+    keep_whole: str | None = None
+    """Why nothing in this module is cut when time is short (``keep_whole:``), instead of a cut-if-short section."""
 
     @property
     def breaks(self) -> tuple[Section, ...]:
@@ -82,7 +87,7 @@ class Module:
     def plan_rows(self, framework: Framework) -> list[PlanRow]:
         """The session plan: one row per section (the site's overview and the course packs share it)."""
         return [PlanRow(s.title, s.anchor, s.minutes or 0, tuple(framework.get(i) for i in s.principles),
-                        s.kind, s.teaching, s.activity)
+                        s.kind, s.teaching, s.activity, s.cut_if_short)
                 for s in self.sections]
 
 
@@ -111,6 +116,12 @@ class Coverage:
     settings: Settings
     pages: dict[str, PageScan]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    languages: dict[str, Any] = field(default_factory=dict)
+    """Per translated language, its ``translations.LanguageReport`` (set by ``Site.scan``; empty: English only)."""
+    reviews: list = field(default_factory=list)
+    """Every page's owner and review dates (``safety.PageReview``), from its review: front matter."""
+    today: Any = None
+    """The date the reviews were checked against."""
 
     # -- views ---------------------------------------------------------------------------------
     @property

@@ -67,8 +67,23 @@ def report_data(coverage: Coverage) -> dict[str, Any]:
                       "minutes": s.minutes, "principles": list(s.principles), "exempt": s.exempt}
                      for s in coverage.training_sections],
         "principles": principles,
+        "reviews": [r.as_dict(coverage.today) for r in coverage.reviews],
         "violations": [diag(d) for d in coverage.errors],
         "warnings": [diag(d) for d in coverage.warnings],
+        **({"languages": {locale: language_data(report) for locale, report in sorted(coverage.languages.items())}}
+           if coverage.languages else {}),
+    }
+
+
+def language_data(report) -> dict[str, Any]:
+    """One translated language in the JSON report: each page's state, the changed sections of stale ones."""
+    return {
+        "name": report.language.name,
+        "translated": [p.src_uri for p in report.pages if p.state == "translated"],
+        "stale": [{"page": p.src_uri, "changed": list(p.changed), "status": p.status}
+                  for p in report.pages if p.state == "stale"],
+        "left_out": list(report.left_out),
+        "missing": [p.src_uri for p in report.pages if p.state == "missing"],
     }
 
 
@@ -116,6 +131,12 @@ def format_text(coverage: Coverage) -> str:
         lines += ["  " + e for e in exempt]
     lines.append("By principle:")
     lines += ["  " + line for line in principle_lines(coverage)]
+    if coverage.languages:
+        from ..translations import language_lines
+
+        lines.append("By language:")
+        for _locale, report in sorted(coverage.languages.items()):
+            lines += ["  " + line for line in language_lines(report)]
     lines.append(_summary_line(coverage))
     return "\n".join(lines) + "\n"
 

@@ -48,6 +48,13 @@ def check_module(page: PageScan, meta: dict, meta_lines: dict, diagnostics: list
             bad(key, f"{key} must be a list of short lines, each starting with '- '")
             value = []
         lists[key] = tuple(v.strip() for v in value)
+    keep_whole = meta.get("keep_whole")
+    if keep_whole is not None:
+        if not isinstance(keep_whole, str) or not keep_whole.strip():
+            bad("keep_whole", "keep_whole must say in a sentence why nothing in this module is cut when time is short")
+            keep_whole = None
+        elif any(s.cut_if_short for s in page.sections):
+            bad("keep_whole", "keep_whole says nothing is cut, but a section is marked cut_if_short=True; keep one of them")
     for section in page.sections:
         if section.minutes is None:
             problems.append(Diagnostic(page.path, section.line, None, "modules.missing-duration",
@@ -65,7 +72,8 @@ def check_module(page: PageScan, meta: dict, meta_lines: dict, diagnostics: list
                   tuple(o.strip() for o in objectives), tuple(page.sections),
                   tuple(f for f in focus if framework.get(f)), lists["materials"], lists["key_points"],
                   meta_lines.get("module", 1),
-                  tuple(meta_lines.get(("objectives", i), meta_lines.get("objectives", 1)) for i in range(len(objectives))))
+                  tuple(meta_lines.get(("objectives", i), meta_lines.get("objectives", 1)) for i in range(len(objectives))),
+                  " ".join(keep_whole.split()) if keep_whole else None)
 
 
 def module_rules(module: Module, framework: Framework, settings: Settings) -> list[Diagnostic]:

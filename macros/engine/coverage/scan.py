@@ -116,7 +116,7 @@ class _PageReader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.events: list[tuple] = []  # ("heading", level, id, text) | ("link", href) | ("exempt", reason)
-        #                                | ("duration", minutes, kind, teaching, activity)
+        #                                | ("duration", minutes, kind, teaching, activity, cut_if_short)
         self._heading: list | None = None
         self._exempt: list[str] | None = None
         self._summaries = 0  # inside a summary's marks: another section's facts, never this page's
@@ -142,7 +142,8 @@ class _PageReader(HTMLParser):
                 value = a.get(name, "")
                 return int(value) if value.isdigit() else None
             self.events.append(("duration", number("data-minutes") or 0, a.get("data-kind") or "session",
-                                number("data-teaching"), number("data-activity")))
+                                number("data-teaching"), number("data-activity"),
+                                a.get("data-cut-if-short") == "true"))
 
     def handle_endtag(self, tag: str) -> None:
         if self._summaries:
@@ -272,7 +273,8 @@ def scan_page(src_uri: str, text: str, framework: Framework, settings: Settings,
             exempt = "Break"
         built.append(Section(path, src_uri, s["line"], s["title"], s["anchor"], page_title,
                              tuple(sorted(s["ids"], key=order.index)), exempt, minutes, section_kind,
-                             sum(teaching) if teaching else None, sum(activity) if activity else None))
+                             sum(teaching) if teaching else None, sum(activity) if activity else None,
+                             any(d[4] for d in durations)))
 
     page = PageScan(path, src_uri, page_title, kind, level, built, links, meta)
     if kind == "training":
@@ -283,9 +285,9 @@ def scan_page(src_uri: str, text: str, framework: Framework, settings: Settings,
 
 
 #: Front matter a module page uses, and other keys MkDocs, Material or Zensical read on any page.
-MODULE_KEYS = ("module", "title", "duration", "objectives", "focus", "materials", "key_points")
+MODULE_KEYS = ("module", "title", "duration", "objectives", "focus", "materials", "key_points", "keep_whole")
 OTHER_KEYS = frozenset({"render_macros", "hide", "search", "description", "template", "tags", "status", "icon",
-                        "subtitle", "comments", "title"})
+                        "subtitle", "comments", "title", "translation"})
 
 
 def _module_look_alike(path: str, meta: dict[str, Any], meta_lines: dict) -> list[Diagnostic]:

@@ -1,0 +1,120 @@
+"""A module's materials pack: the cards, scripts, forms and decks its page shows, ready to print and cut.
+
+One ``PrintDocument`` per module (and a large-print one), read by both writers like every other pack.
+Each material starts on a page of its own with its participant side: cards and a deck's cards in boxes
+with a cut line between them, scripts and forms as sheets. Facilitator sides come last, on pages of their
+own, as facilitator notes, so no card handed out carries one. Text from YAML goes into the tree as text
+nodes (titles) or through the site's Markdown (the sides), exactly as on the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..coverage import Module
+from ..materials import Material
+from .layout import PackContext, PrintDocument, about_section, contents, help_pointer, help_section, module_title
+from .transforms import mark_links
+from .tree import E, Element, render_markdown
+
+#: What a materials pack is called, on its cover and in its running header.
+MATERIALS_KIND = "Materials to print"
+LARGE_PRINT = "large print"
+#: The words on each cut line (a printed line needs words for people who cannot see the dashes).
+CUT_LINE = "\u2702 Cut along this line"
+
+
+def _markdown(text: str, from_src: str) -> list:
+    tree = render_markdown(text)
+    mark_links(tree, from_src)
+    return list(tree.children)
+
+
+def cut_line() -> Element:
+    """A dashed line with its words, between cards (and above the first and below the last)."""
+    return E("p", CUT_LINE, class_="cut-line")
+
+
+def _cards(texts: Sequence[list], label: str) -> list:
+    """Boxes to cut out, each between two cut lines; a box never splits over two pages."""
+    out: list = [cut_line()]
+    for number, content in enumerate(texts, 1):
+        counted = E("p", f"{label} {number} of {len(texts)}", class_="cut-card__number") if len(texts) > 1 else None
+        out += [E("div", counted, *content, class_="cut-card"), cut_line()]
+    return out
+
+
+def material_section(item: Material, from_src: str) -> Element:
+    """One material's participant side on a page of its own: the part that is printed and handed out."""
+    heading = E("h2", f"{item.kind_label}: {item.title}", id=f"material-{item.id}")
+    participant = _markdown(item.participant, from_src)
+    if item.kind == "deck":
+        body = [*participant, *_cards([_markdown(c, from_src) for c in item.cards], "Card")]
+    elif item.kind == "card":
+        body = _cards([participant], "Card")
+    else:  # a script or a form prints as a sheet
+        body = [E("div", *participant, class_="material-sheet")]
+    return E("section", heading, *body, class_=f"material-print material-print--{item.kind} page")
+
+
+def facilitator_section(materials: Sequence[Material], from_src: str) -> Element | None:
+    """The facilitator sides, after every card, as facilitator notes (None when no material has one)."""
+    notes = []
+    for item in materials:
+        if item.facilitator:
+            notes += [E("h3", f"{item.kind_label}: {item.title}", id=f"facilitator-{item.id}"),
+                      E("aside", E("p", E("strong", "For facilitators"), class_="facilitator-note__title"),
+                        *_markdown(item.facilitator, from_src), class_="facilitator-note", role="note")]
+    if not notes:
+        return None
+    return E("section", E("h2", "For facilitators", id="pack-facilitator-sides"),
+             E("p", "The facilitator side of each material, kept apart from the pages you print to hand out."),
+             *notes, class_="facilitator-sides page")
+
+
+def materials_pack(module: Module, materials: Sequence[Material], ctx: PackContext,
+                   large_print: bool = False) -> PrintDocument:
+    """The printable materials of one module: cover, contents, one page per material, facilitator sides."""
+    kind = f"{MATERIALS_KIND}, {LARGE_PRINT}" if large_print else MATERIALS_KIND
+    title = module_title(module)
+    listed = E("ul", *[E("li", E("a", f"{m.kind_label}: {m.title}", href=f"#material-{m.id}", class_="internal"))
+                       for m in materials], class_="material-list")
+    cover = E("section",
+              E("p", ctx.programme, class_="cover__programme"),
+              E("p", kind, class_="cover__kind running-kind"),
+              E("h1", title, class_="cover__title running-title", id="pack-title"),
+              E("dl",
+                E("dt", "Materials"), E("dd", listed),
+                E("dt", "Version"), E("dd", ctx.version),
+                class_="cover__facts"),
+              E("p", "Each material starts on a new page. Cut cards out along the dashed lines; print scripts and "
+                     "forms as they are. The facilitator sides are on their own pages at the end, so the cards "
+                     "you hand out carry only what participants see.", class_="materials-howto"),
+              help_pointer(),
+              class_="cover")
+    sections = [material_section(m, module.src_uri) for m in materials]
+    entries = [(f"{m.kind_label}: {m.title}", f"material-{m.id}", ()) for m in materials]
+    notes = facilitator_section(materials, module.src_uri)
+    if notes is not None:
+        entries.append(("For facilitators", "pack-facilitator-sides", ()))
+    help_block = help_section(ctx)
+    if help_block is not None:
+        entries.append(("Getting help now", "help", ()))
+    entries.append(("About this pack", "pack-about", ()))
+    body = [cover, contents(entries), *sections]
+    if notes is not None:
+        body.append(notes)
+    if help_block is not None:
+        body.append(help_block)
+    sources = ", ".join(sorted({m.path for m in materials}))
+    body.append(about_section(ctx, f"These materials are made from {sources}, the same source as the materials "
+                                   f"shown on the module's page in the online handbook ({module.path})."))
+    classes = "pack pack--materials" + (" pack--large-print" if large_print else "")
+    return PrintDocument(
+        title=f"{title} \u2013 {kind}", body=E("fragment", *body), kind=kind, header=f"{title} \u2013 {kind}",
+        body_class=classes, subject=f"{kind} for {title}, {ctx.programme}", author=ctx.programme,
+        large_print=large_print)
+
+
+__all__ = ["CUT_LINE", "LARGE_PRINT", "MATERIALS_KIND", "cut_line", "facilitator_section", "material_section",
+           "materials_pack"]
