@@ -159,11 +159,12 @@ def test_macro_error_fails_the_zensical_build_with_path_and_line(tmp_path):
     project = copy_project(tmp_path / "project")
     page = project / "docs" / "glossary.md"
     lines = page.read_text(encoding="utf-8").splitlines()
-    lines.insert(2, '{{ principle_link("mutualty") }}')
+    at = next(i for i, line in enumerate(lines) if line.startswith("# ")) + 2  # under the title, after front matter
+    lines.insert(at, '{{ principle_link("mutualty") }}')
     page.write_text("\n".join(lines) + "\n", encoding="utf-8")
     built = zensical_build(project)
     assert built.returncode != 0
-    assert ('docs/glossary.md:3: unknown principle id "mutualty" in principle_link(); did you mean "mutuality"? '
+    assert (f'docs/glossary.md:{at + 1}: unknown principle id "mutualty" in principle_link(); did you mean "mutuality"? '
             "[principles.unknown-id]") in built.stdout + built.stderr
 
 

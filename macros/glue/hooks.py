@@ -32,7 +32,7 @@ from .macros_module import log, report, site_for
 
 __all__ = [
     "on_build_error", "on_config", "on_env", "on_files", "on_page_content", "on_post_build", "on_post_page",
-    "on_startup",
+    "on_post_template", "on_startup",
 ]
 
 FILL_MARK = FILL.partition("{")[0]
@@ -195,6 +195,37 @@ def on_env(env, config, files):
 
 
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
+_HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
+def _english_search_only(config) -> None:
+    """Keep the search index to the default language's pages.
+
+    Material loads one index for every language (search/search_index.json at the root; mkdocs-static-i18n
+    gathers each language's entries into it after this hook has run), and Lunr has no Welsh stemmer: English
+    readers would get the /cy/ copies of each page (English fallbacks and machine-assisted drafts) beside the
+    English ones, often first. Until each language has an index of its own, the other languages' pages are
+    left out of search (they are reached from the language switcher)."""
+    i18n = config["plugins"].get("i18n")
+    search = config["plugins"].get("material/search") or config["plugins"].get("search")
+    index = getattr(search, "search_index", None)
+    if i18n is None or index is None:
+        return
+    others = tuple(f"{lang.locale}/" for lang in i18n.config.languages if not lang.default)
+    for name in ("entries", "_entries"):
+        entries = getattr(index, name, None)
+        if isinstance(entries, list):
+            entries[:] = [e for e in entries if not str(e.get("location", "")).startswith(others)]
+            return
+
+
+def on_post_template(output_content, template_name, config):
+    """Keep the default language's 404 page: mkdocs-static-i18n builds each further language into the same
+    site, and its pass would replace /404.html with a copy whose links are made for /cy/ (no styles, so the
+    skip link failed its contrast check). The first rendering of 404.html is kept for every pass."""
+    if template_name != "404.html":
+        return output_content
+    return config.setdefault("_principles_404", output_content)
 
 
 def on_post_page(output, page, config):
@@ -204,6 +235,11 @@ def on_post_page(output, page, config):
     file_locale = getattr(page.file, "locale", None)
     if file_locale and file_locale != config.theme.get("language"):
         output = _ARTICLE.sub(f'\\g<0> lang="{file_locale}"', output, count=1)
+    # Material's script fetches sitemap.xml beside every <link rel="alternate"> in the head, taking each for a
+    # language's root; mkdocs-static-i18n points them at pages, so every page logged two 404s. The language
+    # switcher's links keep their hreflang, and the sitemap declares the alternates when site_url is set, as
+    # zensical-i18n does: the head links go.
+    output = _HEAD_ALTERNATE.sub("", output)
     if "{{" in output or "{%" in output or "{#" in output:
         leftover = _LEFTOVER.search(_CODE.sub("", output))
         if leftover:
@@ -220,6 +256,7 @@ def on_post_page(output, page, config):
 def on_post_build(config):
     """The build is done: fail on any late error (unrendered macros), then forget the engine's code."""
     site = site_for(config)
+    _english_search_only(config)
     _forget_engine()
     _fail_on_errors(site, "found after writing the pages",
                     f"the pages in {config.site_dir} were written but are not fit to publish: fix them and build again")

@@ -28,32 +28,10 @@ from .settings import AUDIENCES, PACK_FORMAT_LABELS, PACK_FORMATS, PackError
 from .transforms import (add_writing_space, facilitator_notes, mark_links, open_out, prefix_ids, remove,
                          resolve_links, show_external_urls)
 from .tree import Element, render_markdown
+from .spec import PackSpec
 
 PROGRAMME_GUIDE = "programme-facilitator-guide.pdf"
 CHECKLIST = "reflective-checklist.pdf"
-
-
-@dataclass(frozen=True)
-class PackSpec:
-    """One file to make."""
-
-    name: str
-    """File name in the output folder."""
-    label: str
-    """What it is, for people: 'Facilitator guide (PDF)'."""
-    kind: str
-    """module, materials (a module's cards and forms to print), programme, checklist or review (the service
-    review kit)."""
-    format: str
-    audience: str | None = None
-    page: ModulePage | None = None
-    large_print: bool = False
-    """A materials pack in large print."""
-
-    @property
-    def joined(self) -> bool:
-        """Is it joined from packs made before it (the programme guide), rather than laid out alone?"""
-        return self.kind == "programme"
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from ..framework import Framework, Principle
 from .layout import PackContext, PrintDocument, about_section, contents, help_pointer, help_section
-from .rendering import PackSpec
+from .spec import PackSpec
 from .tree import E, Element
 
 #: The kit's files (one name, three formats).
