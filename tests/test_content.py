@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import textstat
 
-from macros.project import read_project_config
-from macros.site import Site
+from macros.engine.project import read_project_config
+from macros.engine.site import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -394,14 +394,14 @@ def test_no_operational_secret_in_the_example_variant():
 def test_each_module_marks_one_section_cut_if_short_in_its_session_plan(module):
     marked = [s for s in module.sections if s.cut_if_short]
     if module.keep_whole:  # the safety module: nothing is cut, and the plan says why
-        from macros.render import session_plan_table
+        from macros.engine.render import session_plan_table
 
         assert marked == [] and module.src_uri == "training/11-suicide-self-harm-and-crisis.md"
         assert "Nothing here is cut if time is short." in session_plan_table(module, SITE.framework, module.src_uri)
         return
     assert len(marked) == 1, [s.title for s in marked]
     assert marked[0].kind == "session" and marked[0].exempt is None, "cut a taught activity, never a break or welcome"
-    from macros.render import session_plan_table
+    from macros.engine.render import session_plan_table
     plan = session_plan_table(module, SITE.framework, module.src_uri)
     assert plan.count("(cut if short)") == 1 and f"(#{marked[0].anchor}) (cut if short)" in plan
 

@@ -21,8 +21,8 @@ import pytest
 
 from conftest import MINIMAL_MKDOCS, TAUGHT_ALL, TinySite, write_principle_stubs
 
-from macros.diagnostics import ProblemsFound
-from macros.materials import load_materials, parse_materials
+from macros.engine.diagnostics import ProblemsFound
+from macros.engine.materials import load_materials, parse_materials
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = (ROOT / "tests" / "data" / "materials" / "first-meeting.yml").read_text(encoding="utf-8")
@@ -153,8 +153,8 @@ def test_an_id_used_in_two_files_is_reported_at_the_second_with_the_first(tmp_pa
 
 
 def test_a_title_from_yaml_is_escaped_in_the_box_and_in_the_facilitator_note():
-    from macros import render
-    from macros.materials import Material
+    from macros.engine import render
+    from macros.engine.materials import Material
 
     html = render.material(Material("x", 'Jo says "no" <b>{{ now }}</b>', "card", "Side.", "Note."))
     assert "<b>" not in html and "{{" not in html
@@ -265,7 +265,7 @@ def docx_paragraphs(data: bytes) -> list:
 
 def run_course(site, out: Path, *args: str) -> tuple[int, str, str]:
     """The course CLI on the tiny project, in its own process with its own copy of the engine."""
-    result = subprocess.run([sys.executable, "-c", "import sys; from macros.course.cli import main; sys.exit(main(sys.argv[1:]))", "--root", str(site.root), "--out", str(out),
+    result = subprocess.run([sys.executable, "-c", "import sys; from macros.cli.course import main; sys.exit(main(sys.argv[1:]))", "--root", str(site.root), "--out", str(out),
                              "--jobs", "1", *args], cwd=site.root, capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(site.root)})
     return result.returncode, result.stdout, result.stderr

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from macros.diagnostics import ProblemsFound
-from macros.public_text import secrets_in
-from macros.safety import RISK_WORDS as RISK
-from macros.safety import own_timings, parse_safety
-from macros.site import Site
+from macros.engine.diagnostics import ProblemsFound
+from macros.engine.public_text import secrets_in
+from macros.engine.safety import RISK_WORDS as RISK
+from macros.engine.safety import own_timings, parse_safety
+from macros.engine.site import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

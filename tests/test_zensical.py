@@ -94,7 +94,7 @@ def test_welsh_site_language_switcher_notice_and_lang(both):
 
 
 def test_principle_pages_are_complete(both):
-    from macros.site import Site
+    from macros.engine.site import Site
 
     framework = Site.load(ROOT).framework
     for site in both:
@@ -184,3 +184,18 @@ def test_front_matter_never_hides_a_macro_in_jinja_logic(tmp_path):
     for site in (project / "site", mkdocs_site):
         out = (site / "training" / "01-what-peer-support-is" / "index.html").read_text(encoding="utf-8")
         assert "Read for " in out and "Read for 5." not in out
+
+
+def test_a_rule_set_to_off_is_off_for_macro_problems_in_every_engine(tmp_path):
+    """Issue 22, defect 2: Zensical raised every macro diagnostic, whatever its rule's severity."""
+    project = copy_project(tmp_path / "project")
+    settings = project / "principles" / "coverage.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "coverage.exempt-without-reason: error", 'coverage.exempt-without-reason: "off"'), encoding="utf-8")
+    page = project / "docs" / "glossary.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\n{{ no_principle("") }}\n', encoding="utf-8")
+    check = subprocess.run([sys.executable, "scripts/check_coverage.py"], cwd=project, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert mkdocs_build(project, tmp_path / "mkdocs-site").returncode == 0
+    built = zensical_build(project)
+    assert built.returncode == 0, built.stdout + built.stderr
