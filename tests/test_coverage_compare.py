@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from macros.engine.coverage import cli
+from macros.cli import coverage as cli
 from macros.engine.coverage.compare import COMPARE_SCHEMA, compare_reports
 
 ROOT = Path(__file__).resolve().parent.parent

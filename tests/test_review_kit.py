@@ -17,7 +17,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from macros.engine.course import cli as CLI
+from macros.cli import course as CLI
 from macros.engine.course.course import Course
 from macros.engine.course.review_kit import CSV_COLUMNS, JUDGEMENTS, indicator_question, kit_specs, review_items
 from macros.engine.course.version import Version
