@@ -56,6 +56,8 @@ def test_the_rule_has_three_speeds_and_a_cannot_reach_rule_with_a_deadline():
     assert "same day at the latest" in rule.speeds[2].act
     assert "same day" in rule.cannot_reach_rule and "first four weeks" in rule.cannot_reach_rule
     assert "out of hours" in rule.cannot_reach_fallback and "Never go looking" in rule.cannot_reach_fallback
+    assert "already worried" in rule.cannot_reach_rule and "straight away" in rule.cannot_reach_rule
+    assert "abuse or neglect is not one of the three speeds" in rule.not_a_speed  # crisis is not safeguarding
 
 
 @pytest.mark.parametrize(("change", "at", "expected"), [

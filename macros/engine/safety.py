@@ -73,6 +73,8 @@ class Escalation:
     home: str
     anchor: str
     pages: tuple[str, ...] = ()
+    not_a_speed: str = ""
+    """What is not one of the speeds (a safeguarding worry), said under them in the whole rule."""
     source: str = SAFETY_FILE
 
     @property
@@ -121,7 +123,7 @@ def parse_safety(text: str, display_path: str = SAFETY_FILE, schema_path: Path |
     reach = data["cannot_reach"]
     return Escalation(_flat(data["title"]), _flat(data["intro"]), speeds, reach["id"], _flat(reach["name"]),
                       _flat(reach["rule"]), _flat(reach["fallback"]), data["home"], data["anchor"],
-                      tuple(data["pages"]), display_path)
+                      tuple(data["pages"]), display_path, _flat(data["not_a_speed"]))
 
 
 def load_safety(path: Path, display_path: str = SAFETY_FILE) -> Escalation:
@@ -160,7 +162,8 @@ def render_escalation(rule: Escalation, from_src: str, part: str | None = None, 
     if part is None:
         items = "".join(_speed_item(s) for s in rule.speeds)
         body = (f'<p class="escalation__intro">{_e(rule.intro)}</p>\n\n'
-                f'<ol class="escalation__speeds">{items}</ol>\n\n{_reach(rule)}')
+                f'<ol class="escalation__speeds">{items}</ol>\n\n{_reach(rule)}\n\n'
+                f'<p class="escalation__not-a-speed">{_e(rule.not_a_speed)}</p>')
         label = rule.title
     elif part == rule.cannot_reach_id:
         body, label = _reach(rule), rule.cannot_reach_name
