@@ -123,7 +123,7 @@ def parse_safety(text: str, display_path: str = SAFETY_FILE, schema_path: Path |
     reach = data["cannot_reach"]
     return Escalation(_flat(data["title"]), _flat(data["intro"]), speeds, reach["id"], _flat(reach["name"]),
                       _flat(reach["rule"]), _flat(reach["fallback"]), data["home"], data["anchor"],
-                      tuple(data["pages"]), display_path, _flat(data["not_a_speed"]))
+                      tuple(data["pages"]), source=display_path, not_a_speed=_flat(data["not_a_speed"]))
 
 
 def load_safety(path: Path, display_path: str = SAFETY_FILE) -> Escalation:
