@@ -25,8 +25,8 @@ from .layout import AUDIENCE_LABELS, PackContext, PrintDocument, module_pack, pr
 from .materials_layout import materials_pack
 from .modules import ModulePage
 from .settings import AUDIENCES, PACK_FORMAT_LABELS, PACK_FORMATS, PackError
-from .transforms import (add_writing_space, facilitator_notes, mark_links, open_out, prefix_ids, remove,
-                         resolve_links, show_external_urls)
+from .transforms import (add_writing_space, drop_cut_if_short, facilitator_notes, mark_links, open_out, prefix_ids,
+                         remove, resolve_links, show_external_urls)
 from .tree import Element, render_markdown
 
 PROGRAMME_GUIDE = "programme-facilitator-guide.pdf"
@@ -237,6 +237,7 @@ class PackRenderer:
         facilitator_notes(tree, keep=audience == "facilitator")
         open_out(tree)
         if audience == "participant":
+            drop_cut_if_short(tree)
             add_writing_space(tree, lambda h: h.text().strip().lower().startswith("activity"))
         return tree
 
@@ -286,7 +287,8 @@ class PackRenderer:
             return self._finish(doc, self._anchors(page))
         if spec.kind == "materials":
             page = spec.page
-            doc = materials_pack(page.module, self.site.materials_of(page.src_uri), self.context, spec.large_print)
+            doc = materials_pack(page.module, self.site.materials_of(page.src_uri), self.context, spec.large_print,
+                                 self.site.safety)
             return self._finish(doc, self._anchors())
         if spec.joined:
             raise ValueError("the programme guide is joined from the module guides: use task(spec, made)")

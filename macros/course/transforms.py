@@ -100,6 +100,27 @@ def open_out(root: Element) -> None:
                  lambda e: list(e.children))
 
 
+def drop_cut_if_short(root: Element) -> int:
+    """Leave only the length on a section marked cut if short (a participant handout): which part to drop when time
+    is short is the facilitator's choice, not a label for trainees. Returns how many sections were marked."""
+    count = 0
+    for element in root.iter():
+        if element.has_class("section-duration") and element.attrs.get("data-cut-if-short") == "true":
+            count += 1
+            del element.attrs["data-cut-if-short"]
+            kept = []
+            for child in element.children:
+                if isinstance(child, Element) and child.tag == "strong":
+                    while kept and isinstance(kept[-1], str) and kept[-1].strip() in ("", "\u00b7"):
+                        kept.pop()
+                    if kept and isinstance(kept[-1], str):
+                        kept[-1] = kept[-1].rstrip().removesuffix("\u00b7").rstrip()
+                    continue
+                kept.append(child)
+            element.children = kept
+    return count
+
+
 def remove(root: Element, match: Callable[[Element], bool]) -> None:
     """Remove every element that matches."""
     replace_each(root, match, lambda e: [])
@@ -225,6 +246,6 @@ def add_writing_space(root: Element, is_activity: Callable[[Element], bool], lin
 
 
 __all__ = [
-    "LinkTarget", "add_writing_space", "classify_link", "facilitator_notes", "is_facilitator_note",
+    "LinkTarget", "add_writing_space", "classify_link", "drop_cut_if_short", "facilitator_notes", "is_facilitator_note",
     "mark_links", "open_out", "prefix_ids", "remove", "resolve_links", "show_external_urls",
 ]
