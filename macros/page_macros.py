@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import render, safety
 from .diagnostics import did_you_mean
 from .framework import LEVELS, Principle
+from .translations import split_language
 from .weave import Call, MacroError
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ USAGE: dict[str, str] = {
     "escalation_link": "{{ escalation_link() }}",
 }
 #: Block macros whose words come from English data (no translation yet): marked lang="en" on a translated page.
-ENGLISH_BLOCKS = frozenset({"help_lines", "escalation", "local", "material", "module_overview", "prompts", "checklist",
+ENGLISH_BLOCKS = frozenset({"escalation", "local", "material", "module_overview", "prompts", "checklist",
                             "attribution", "framework_diagram", "coverage_matrix", "coverage_exemptions",
                             "principle_page", "local_values"})
 #: Which help lines help_lines() shows.
@@ -96,7 +97,10 @@ class PageMacros:
             raise MacroError("macros.bad-arguments",
                              f"{name}() was called wrongly ({problem}); write it like {USAGE[name]}")
         output = method(*args, **(kwargs or {}))
-        if name in ENGLISH_BLOCKS and self.language != self.site.locales[0] and output.strip():
+        # a principle page in a language with its own principles file marks its English parts itself; help lines
+        # mark each line that has no label in the page's language (render.help_lines)
+        own_words = name == "principle_page" and self.framework is not self.site.framework
+        if name in ENGLISH_BLOCKS and not own_words and self.language != self.site.locales[0] and output.strip():
             # the rule and the lists come from English data: on a translated page they say which language they
             # are in, for screen readers and for readers (never a silent mix of languages)
             return f'<div class="in-english" lang="{self.site.locales[0]}" markdown>\n\n{output}\n\n</div>'
@@ -243,12 +247,14 @@ class PageMacros:
             raise MacroError("macros.bad-arguments", f"help_lines() takes {', '.join(map(repr, HELP_GROUPS))}, "
                                                      f"not {which!r}; {did_you_mean(str(which), HELP_GROUPS)}")
         help = self.site.help
+        default = self.site.locales[0]
         if which == "local":
-            return render.local_help_lines(help.local_lines)
+            return render.local_help_lines(help.local_lines, self.language, default)
         if not help.lines:
             raise MacroError("macros.bad-arguments",
                              "help_lines() found no help lines; add extra.help.lines to mkdocs.yml")
-        return render.help_lines(help, help.national_lines if which == "national" else help.lines)
+        return render.help_lines(help, help.national_lines if which == "national" else help.lines,
+                                 self.language, default)
 
     def coverage_matrix(self) -> str:
         """The principle x module table of linked sections."""
@@ -270,7 +276,7 @@ class PageMacros:
 
     def principle_page(self, id: str) -> str:
         """Everything under the heading of a principle's own page (in its stub, docs/principles/<id>.md)."""
-        return self.site.principle_page(self._own_principle(id, "principle_page").id)
+        return self.site.principle_page(self._own_principle(id, "principle_page").id, self.language)
 
     def local(self, id: str) -> str:
         """A slot for local policy (principles/slots.yml): the variant's own text, or a marked box saying what
@@ -335,7 +341,7 @@ class PageMacros:
     def _own_principle(self, value: Any, macro: str) -> Principle:
         """The principle whose own page this is; its links are relative to that page, so nowhere else."""
         found = self._principle(value, macro)
-        if found.src_uri != self.src_uri:
+        if found.src_uri != split_language(self.src_uri, self.site.locales)[0]:  # its own page, in any language
             raise MacroError("macros.bad-arguments",
                              f"{macro}() belongs only on the principle's own page, docs/{found.src_uri}; "
                              f'link to it with {{{{ principle_link("{found.id}") }}}} instead')

@@ -424,33 +424,42 @@ def exemptions(sections: Sequence[Section], from_src: str) -> str:
                      f"{text(s.exempt)}" for s in exempt)
 
 
-def help_lines(help: HelpSettings, lines=None) -> str:
-    """The urgent-help list, from configuration (never hard-coded in prose): every line, or ``lines``."""
-    items = _help_items(help.lines if lines is None else lines)
-    head = f"<p>{text(help.intro)}</p>\n" if help.intro else ""
+def help_lines(help: HelpSettings, lines=None, locale: str | None = None, default: str = "en") -> str:
+    """The urgent-help list, from configuration (never hard-coded in prose): every line, or ``lines``.
+
+    On a page in another language (``locale``), each line shows its label in that language (``labels:``); a line
+    or an introduction with none is shown in English and marked ``lang``, so a screen reader reads it as English."""
+    items = _help_items(help.lines if lines is None else lines, locale, default)
+    intro, translated = help.intro_in(locale)
+    mark = "" if translated or not locale or locale == default else f' lang="{default}"'
+    head = f"<p{mark}>{text(intro)}</p>\n" if intro else ""
     return f'{head}<ul class="help-lines">\n' + "\n".join(items) + "\n</ul>"
 
 
-def local_help_lines(lines) -> str:
+def local_help_lines(lines, locale: str | None = None, default: str = "en") -> str:
     """A local variant's own help lines, or (the generic handbook) a note to the local team saying where they go."""
     if lines:
-        return '<ul class="help-lines help-lines--local">\n' + "\n".join(_help_items(lines)) + "\n</ul>"
-    return ('<div class="local-slot local-slot--empty" role="note">\n<p class="local-slot__label"><strong>Your '
+        return ('<ul class="help-lines help-lines--local">\n' + "\n".join(_help_items(lines, locale, default))
+                + "\n</ul>")
+    mark = "" if not locale or locale == default else f' lang="{default}"'
+    return (f'<div class="local-slot local-slot--empty" role="note"{mark}>\n<p class="local-slot__label"><strong>Your '
             "service adds its crisis team and out-of-hours numbers here.</strong></p>\n<p>Put the name of your "
             "local crisis or home treatment team, and its number, in the help lines of your variant "
             "(local/&lt;name&gt;/local.yml). They are never written into a page&#39;s text.</p>\n</div>")
 
 
-def _help_items(lines) -> list[str]:
+def _help_items(lines, locale: str | None = None, default: str = "en") -> list[str]:
     items = []
-    for line in lines:
+    for given in lines:
+        line, translated = given.in_language(locale)
+        mark = "" if translated or not locale or locale == default else f' lang="{default}"'
         if line.number:
             call = f'<a href="{escape(line.href)}">{escape(line.display or line.number)}</a>'
             extra = f' <a href="{escape(line.url)}">{escape(line.url_text or "Website")}</a>' if line.url else ""
         else:  # reached through its website or app only
             call = f'<a href="{escape(line.url)}">{escape(line.url_text or line.display or "Website")}</a>'
             extra = ""
-        items.append(f"<li><strong>{text(line.name)}</strong>: {call}. {text(line.description)}{extra}</li>")
+        items.append(f"<li{mark}><strong>{text(line.name)}</strong>: {call}. {text(line.description)}{extra}</li>")
     return items
 
 

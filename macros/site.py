@@ -131,7 +131,8 @@ class Site:
         try:
             config = config or read_project_config(root)
             problems += config.problems()
-            help = parse_help(config.extra.get("help"), config.filename, config.line_of)
+            others = tuple(lang.locale for lang in languages_of(config.data) if not lang.default)
+            help = parse_help(config.extra.get("help"), config.filename, config.line_of, locales=others)
         except ProblemsFound as error:
             problems += error.diagnostics
         try:
@@ -390,18 +391,26 @@ class Site:
                 path = principles_translation_path(lang.locale)
                 source_text = (self.root / FRAMEWORK_FILE).read_text(encoding="utf-8")
                 report.diagnostics += status_problems(principles.meta, path, self.translation_settings)
+                # a publish build uses a draft file's words nowhere (framework_for), so its staleness is listed only
+                left_out = self.publish and principles.meta.status != "reviewed"
                 state = "translated"
                 if principles.meta.source != digest(source_text):
                     state = "stale"
-                    report.diagnostics.append(Diagnostic(
-                        path, principles.meta.line("source"), None,
-                        "translations.stale" if principles.meta.source else "translations.not-stamped",
-                        f"{FRAMEWORK_FILE} changed since these translations were made (or they were never stamped); "
-                        f"update them, then run `python3 scripts/translations.py stamp {path}`"))
-                if self.publish and principles.meta.status != "reviewed" and state == "translated":
-                    state = "draft-left-out"
+                    if not left_out:
+                        report.diagnostics.append(Diagnostic(
+                            path, principles.meta.line("source"), None,
+                            "translations.stale" if principles.meta.source else "translations.not-stamped",
+                            f"{FRAMEWORK_FILE} changed since these translations were made (or they were never "
+                            f"stamped); update them, then run `python3 scripts/translations.py stamp {path}`"))
+                if left_out:
+                    state = "draft-left-out" if state == "translated" else state
                     report.left_out.append(path)
                 report.pages.append(PageStatus(FRAMEWORK_FILE, state, principles.meta.status))
+                # the principle pages' translations are the same stubs: their words, state and status are the file's
+                for base in sorted(set(pages) & set(stubs)):
+                    report.pages.append(PageStatus(base, state, principles.meta.status))
+                    if left_out:
+                        report.left_out.append(translation_path(base, lang.locale))
             self.translations[lang.locale] = report
             found += report.diagnostics
         return found
@@ -523,8 +532,13 @@ class Site:
             pages[p.src_uri] = f"# {heading}\n\n" + self.principle_page(p.id)
         return pages
 
-    def principle_page(self, principle_id: str) -> str:
-        """Everything under the heading of a principle's (or the theme's) page: the quote, prompts, backlinks."""
+    def principle_page(self, principle_id: str, locale: str | None = None) -> str:
+        """Everything under the heading of a principle's (or the theme's) page: the quote, prompts, backlinks.
+
+        In another language with its own principles file (``docs/principles/<id>.cy.md``), the page is
+        ``translated_principle_page``: that language's words, the paper's quotation one click away."""
+        if locale and locale != self.locales[0] and self.framework_for(locale) is not self.framework:
+            return self.translated_principle_page(principle_id, locale)
         fw = self.framework
         p = fw.get(principle_id)
         t = render.text
@@ -584,6 +598,63 @@ class Site:
             lines += ["## Source", "", f"{whose}, in {t(self.variant.source)}.", ""]
         else:
             lines += ["## Source", "", render.attribution(fw), ""]
+        return "\n".join(lines)
+
+    def translated_principle_page(self, principle_id: str, locale: str) -> str:
+        """A principle's (or the theme's) page in another language: this handbook's own translation said to be ours,
+        the paper's English quotation one click away (``lang="en"``), and every part still in English (prompts or
+        indicators not translated yet, the lists of English pages) marked ``lang="en"``. A draft says so at the top,
+        in both languages, as a draft page does."""
+        english, fw = self.framework, self.framework_for(locale)
+        p, source = fw.get(principle_id), english.get(principle_id)
+        words = self.words_for(locale)
+        t = render.text
+        src = translation_path(p.src_uri, locale)
+        default = self.locales[0]
+
+        def in_english(block: str) -> str:
+            return f'<div class="in-english" lang="{default}" markdown>\n\n{block}\n\n</div>'
+
+        lines: list[str] = []
+        meta = self.principle_translations[locale].meta
+        if meta.status != "reviewed":
+            notice = next((lang.draft_notice for lang in self.languages if lang.locale == locale), "")
+            assisted = ", made with machine assistance" if meta.machine_assisted else ""
+            lines += [f'<aside class="md-i18n-notice admonition warning" role="note">\n'
+                      + (f"<p>{t(notice)}</p>\n" if notice else "") + f'<p lang="{default}">Draft translation{assisted}: not yet checked by a fluent reviewer. The '
+                      f"English page is the checked version.</p>\n</aside>", ""]
+        key = "theme_intro" if p.is_theme else "page_intro"
+        intro = words[key].format(number=p.number, count=len(fw.principles))
+        lines += [f'<p class="principle-page__intro">{t(intro)}</p>', ""]
+        lines += [f"## {t(words['the_theme' if p.is_theme else 'the_principle'])} {{#the-{'theme' if p.is_theme else 'principle'}}}", ""]
+        if p.statement_translation:
+            ours = "\n".join(f"<li>{t(f)}</li>" for f in p.facets_translation)
+            lines += [f'<div class="principle-card__translation">\n<p><strong>{t(p.statement_translation)}</strong></p>'
+                      + (f"\n<ul>\n{ours}\n</ul>" if ours else "")
+                      + f'\n<p class="principle-card__note">{t(words["our_translation"])}</p>\n</div>', ""]
+        quote = "\n".join(f"> {t(f)}" for f in source.facets)
+        original = (f"{t(english.preamble)}\n\n> **{t(source.statement)}**" + (f"\n>\n{quote}" if quote else ""))
+        lines += [f'<details class="principle-card__original" markdown>\n<summary>{t(words["english_original"])}'
+                  f'</summary>\n\n<div lang="{default}" markdown>\n\n{original}\n\n</div>\n</details>', ""]
+        if p.is_theme:
+            lines += [t(fw.theme.summary), "", t(words["not_a_sixth"]), "",
+                      "\n".join(f"- {render.link(q, src, label=q.label)}" for q in fw.principles), ""]
+        else:
+            lines += [f"## {t(words['where_from'])} {{#where-it-comes-from}}", "", t(words["codes"]), "",
+                      f'<p lang="{default}">{", ".join(t(k) for k in source.keywords)}</p>', ""]
+        if p.indicators:
+            items = "\n".join(f"- {t(i)}" for i in p.indicators)
+            lines += [f"## {t(words['notice'])} {{#what-you-might-notice}}", "", t(words["notice_intro"]), "",
+                      in_english(items) if p.indicators == source.indicators else items, ""]
+        levels = [level for level in LEVELS if p.prompts[level]]
+        if levels:
+            lines += [f"## {t(words['questions'])} {{#questions-for-reflection}}", "", t(words["questions_intro"]), ""]
+        for level in levels:
+            items = "\n".join(f"- {t(q)}" for q in p.prompts[level])
+            lines += [f"### {t(words[level])} {{#{level}-supervision}}", "",
+                      in_english(items) if p.prompts[level] == source.prompts[level] else items, ""]
+        lines += [t(words["links_in_english"]), "", in_english("\n".join(self._backlinks(source, src))), ""]
+        lines += [f"## {t(words['source'])} {{#source}}", "", in_english(render.attribution(english)), ""]
         return "\n".join(lines)
 
     def _backlinks(self, p: Principle, src: str) -> list[str]:

@@ -7,6 +7,10 @@ generator that runs the macros builds it (Zensical runs no MkDocs hooks). The co
 the build fail when a stub is missing, extra or edited; this script puts them back in step: it
 writes every stub that differs and deletes stubs of principles that are gone.
 
+A language with its own principles file (``principles/principles.cy.yaml``) gets the same stubs beside the
+English ones (``docs/principles/relationships.cy.md``): the words come from that file, so the stub is the same
+two macro calls. Translated stubs are never taken for extra pages.
+
 Exit codes: 0 done (or, with --check, nothing to change), 1 with --check: stubs to change,
 2 input errors (bad YAML, an unwritable file).
 """
@@ -21,6 +25,7 @@ from .diagnostics import ProblemsFound
 from .files import write_text_atomic
 from .framework import principle_of_page
 from .site import Site
+from .translations import split_language, translation_path
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -42,8 +47,17 @@ def main(argv: list[str] | None = None) -> int:
         print(error.report(), file=sys.stderr)
         return 2
     expected = site.principle_stubs()
+    for locale in site.principle_translations:
+        expected.update({translation_path(src, locale): text for src, text in site.principle_stubs().items()})
+    english, _translated = site.split_sources(sources)
     changes = [(src, text) for src, text in expected.items() if sources.get(src) != text]
-    changes += [(src, None) for src in sorted(sources) if principle_of_page(src) and src not in expected]
+    # only the default language's files are extra when their principle is gone; a translation of a page that
+    # is gone is reported by the translation check (translations.no-source), never deleted here
+    changes += [(src, None) for src in sorted(english) if principle_of_page(src) and src not in expected]
+    for src in sorted(set(sources) - set(english)):
+        base = split_language(src, site.locales)[0]
+        if principle_of_page(base) and base not in site.principle_stubs():
+            changes.append((src, None))
     for src, text in changes:
         path = site.docs_dir / src
         action = "delete" if text is None else "write" if src in sources else "create"
@@ -54,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             if text is None:
                 path.unlink()
             else:
+                path.parent.mkdir(parents=True, exist_ok=True)
                 write_text_atomic(path, text)
         except OSError as error:
             print(f"{site.docs_prefix}{src}: cannot {action} it ({error.strerror})", file=sys.stderr)

@@ -53,6 +53,8 @@ class Language:
     default: bool = False
     notice: str = ""
     """The sentence above a page shown in the default language (per-language ``extra.untranslated_notice``)."""
+    draft_notice: str = ""
+    """The sentences above a draft translation (per-language ``extra.draft_notice``)."""
 
 
 def languages_of(config: Mapping[str, Any]) -> list[Language]:
@@ -68,11 +70,11 @@ def languages_of(config: Mapping[str, Any]) -> list[Language]:
             continue
         extra = item.get("extra") if isinstance(item.get("extra"), dict) else {}
         found.append(Language(item["locale"], str(item.get("name") or item["locale"]), bool(item.get("default")),
-                              str(extra.get("untranslated_notice") or "")))
+                              str(extra.get("untranslated_notice") or ""), str(extra.get("draft_notice") or "")))
     if not found:
         return [Language("en", "English", True)]
     if not any(lang.default for lang in found):
-        found[0] = Language(found[0].locale, found[0].name, True, found[0].notice)
+        found[0] = Language(found[0].locale, found[0].name, True, found[0].notice, found[0].draft_notice)
     return found
 
 
@@ -425,6 +427,29 @@ WORDS = {
     "in_our_words": "In this handbook's words:",
     "our_translation": "This handbook's own translation, not the paper's words.",
     "english_original": "The English original (quoted from the paper)",
+    # a principle's own page in another language (docs/principles/<id>.<locale>.md); {number} and {count} are filled
+    "page_intro": "Principle {number} of {count}. Below is this handbook's own translation; the principle as the "
+                  "paper words it, in English, is one click away.",
+    "theme_intro": "The theme that runs through all {count} principles. Its name is the paper's; below is this "
+                   "handbook's own translation, with the English one click away.",
+    "the_principle": "The principle",
+    "the_theme": "The theme",
+    "not_a_sixth": "It is not a sixth principle. It is a way of reading each of the five:",
+    "where_from": "Where it comes from",
+    "codes": "The paper built the framework from codes found in a review of the literature and from an expert "
+             "panel of people with lived experience. These are the codes this handbook reads alongside this "
+             "principle (in English, as the paper names them):",
+    "notice": "What you might notice",
+    "notice_intro": "Written for this handbook: signs that this principle is alive in practice. They are prompts "
+                    "for conversation, never scores.",
+    "questions": "Questions for reflection",
+    "questions_intro": "Written for this handbook, for each level of supervision.",
+    "individual": "Individual supervision",
+    "team": "Team supervision",
+    "organisational": "Organisational supervision",
+    "not_translated_yet": "Not translated yet: shown in English.",
+    "links_in_english": "Where this is taught and supervised: the pages below are in English.",
+    "source": "Source",
 }
 
 

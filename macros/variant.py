@@ -97,7 +97,8 @@ class Variant:
 
     def help_for(self, core: HelpSettings) -> HelpSettings:
         """The national help lines from mkdocs.yml, then this service's own (its intro, if it has one)."""
-        return HelpSettings(self.help.intro or core.intro, core.lines + self.help.lines, self.help.lines)
+        intro_labels = self.help.intro_labels if self.help.intro else core.intro_labels
+        return HelpSettings(self.help.intro or core.intro, core.lines + self.help.lines, self.help.lines, intro_labels)
 
 
 def known_variants(root: Path) -> list[str]:

@@ -124,7 +124,8 @@ def test_a_missing_section_and_a_changed_duration_fail_at_their_lines(make_site)
 
 
 def test_an_english_edit_makes_the_translation_stale_a_warning_then_an_error_when_publishing(make_site):
-    site = welsh_site(make_site)
+    # reviewed: a draft is left out of a publish build, so its staleness is only listed (next test)
+    site = welsh_site(make_site, status="reviewed", reviewer="fluent Welsh reviewer")
     assert "[translations." not in site.check("--language", "cy").stdout
     english = site.root / "docs/training/all.md"
     english.write_text(english.read_text() + "\nA new sentence.\n")
@@ -139,9 +140,22 @@ def test_an_english_edit_makes_the_translation_stale_a_warning_then_an_error_whe
     assert publish.returncode == 1 and expected in publish.stdout
     report = subprocess.run([sys.executable, str(ROOT / "scripts" / "translations.py"), "--root", str(site.root),
                              "report"], capture_output=True, text=True)
-    assert "stale: training/all.md (draft); English sections changed: everything-at-once" in report.stdout
+    assert "stale: training/all.md (reviewed); English sections changed: everything-at-once" in report.stdout
     assert stamp_cli(site, "docs/training/all.cy.md").returncode == 0
     assert "[translations.stale]" not in site.check("--language", "cy", "--publish").stdout
+
+
+def test_a_stale_draft_is_listed_not_an_error_when_publishing_because_it_is_left_out(make_site):
+    site = welsh_site(make_site)
+    english = site.root / "docs/training/all.md"
+    english.write_text(english.read_text() + "\nA new sentence.\n")
+    assert "[translations.stale] (warning)" in site.check("--language", "cy").stdout
+    publish = site.check("--language", "cy", "--publish")
+    assert publish.returncode == 0 and "[translations.stale]" not in publish.stdout, publish.stdout
+    report = subprocess.run([sys.executable, str(ROOT / "scripts" / "translations.py"), "--root", str(site.root),
+                             "report", "--publish"], capture_output=True, text=True)
+    assert "stale: training/all.md (draft); English sections changed: everything-at-once" in report.stdout
+    assert "left out when publishing: training/all.cy.md" in report.stdout
 
 
 TAUGHT_SOURCE = (ROOT / "tests" / "conftest.py").read_text().split('TAUGHT_ALL = """\\\n', 1)[1].split('"""', 1)[0]
@@ -211,3 +225,126 @@ def test_a_quoted_statement_given_as_a_translation_is_refused_then_shown_as_ours
     assert card.index("Sicrhau bod gwerthoedd") < card.index("<details") < card.index(english)
     assert '<div lang="en">' in card and "[Cydfuddiant a dwyochredd]" in card
     assert "[2. Cydfuddiant a dwyochredd]" in welsh.principles("mutuality")
+
+
+# -- the principle pages in Welsh ----------------------------------------------------------------------------
+PRINCIPLES_CY = """\
+    translation:
+      status: draft
+      reviewed_by: null
+      machine_assisted: true
+      source: 0
+    words:
+      the_principle: Yr egwyddor
+    principles:
+      mutuality:
+        title: Cydfuddiant a dwyochredd
+        statement_translation: Sicrhau bod gwerthoedd cydfuddiant a dwyochredd yn sail i berthnasoedd
+        indicators: [Mae pobl yn rhannu ac yn derbyn.]
+    """
+
+
+def write_pages(site, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "write_principle_pages.py"), "--root",
+                           str(site.root), *args], capture_output=True, text=True)
+
+
+def test_write_principle_pages_writes_the_welsh_stubs_and_never_deletes_them_as_extra(make_site):
+    site = make_site({}, mkdocs=I18N_MKDOCS)
+    site.write("docs/principles/mutuality.cy.md", (site.root / "docs/principles/mutuality.md").read_text())
+    before = write_pages(site, "--check")
+    assert "docs/principles/mutuality.cy.md: delete" not in before.stdout, before.stdout   # the old bug
+    site.write("principles/principles.cy.yaml", PRINCIPLES_CY)
+    out = write_pages(site)
+    assert out.returncode == 0 and "docs/principles/relationships.cy.md: create" in out.stdout, out.stdout
+    assert "mutuality.cy.md" not in out.stdout                         # already the same stub: left alone
+    assert (site.root / "docs/principles/relationships.cy.md").read_text() == \
+        (site.root / "docs/principles/relationships.md").read_text()
+    again = write_pages(site, "--check")
+    assert again.returncode == 0 and "in step" in again.stdout, again.stdout
+
+
+def test_a_principle_page_in_welsh_is_ours_with_the_quotation_in_english_and_a_draft_notice(make_site):
+    site = make_site({}, mkdocs=I18N_MKDOCS)
+    site.write("principles/principles.cy.yaml", PRINCIPLES_CY)
+    assert write_pages(site).returncode == 0
+    from macros.site import Site
+
+    loaded = Site.load(site.root)
+    loaded.scan(loaded.read_sources())
+    page = loaded.macros("principles/mutuality.cy.md").call("principle_page", ["mutuality"])
+    english = loaded.framework.get("mutuality")
+    assert page.startswith('<aside class="md-i18n-notice admonition warning" role="note">')
+    assert '<p lang="en">Draft translation, made with machine assistance: not yet checked' in page
+    assert "## Yr egwyddor {#the-principle}" in page                     # Welsh words from the file, English ids
+    assert page.index("Sicrhau bod gwerthoedd") < page.index("<details") < page.index(english.statement)
+    assert '<div lang="en" markdown>' in page                           # the quotation is marked English
+    assert "Mae pobl yn rhannu ac yn derbyn." in page                   # translated indicators, not marked
+    first_prompt = english.prompts["individual"][0]
+    before = page[:page.index(first_prompt)]
+    assert before.rstrip("- \n").endswith('<div class="in-english" lang="en" markdown>')   # untranslated: English
+    assert not page.startswith('<div class="in-english"')              # the page itself is not wrapped as English
+    report = subprocess.run([sys.executable, str(ROOT / "scripts" / "translations.py"), "--root", str(site.root),
+                             "report", "--publish"], capture_output=True, text=True)
+    assert "left out when publishing: principles/mutuality.cy.md" in report.stdout, report.stdout
+
+
+# -- help lines per language --------------------------------------------------------------------------------------
+HELP_CY = """\
+  help:
+    intro: Call if you need to.
+    labels:
+      cy: {intro: Ffoniwch os oes angen.}
+    lines:
+      - name: Samaritans
+        number: "116 123"
+        description: Free, any time.
+        labels:
+          cy: {name: Samaritans, description: "Am ddim, unrhyw bryd."}
+      - name: Emergency services
+        number: "999"
+        description: If a life is at risk now.
+"""
+
+
+def with_help(help: str) -> str:
+    """The i18n test site's mkdocs.yml with ``help`` under extra:."""
+    anchor = "  publish: !ENV [HANDBOOK_PUBLISH, false]\n"
+    return I18N_MKDOCS.replace(anchor, anchor + help)
+
+
+def test_help_lines_show_each_label_in_the_page_language_and_mark_the_rest_english(make_site):
+    site = make_site({}, mkdocs=with_help(HELP_CY))
+    from macros.site import Site
+
+    loaded = Site.load(site.root)
+    welsh = loaded.macros("help.cy.md").call("help_lines", [])
+    assert welsh.startswith("<p>Ffoniwch os oes angen.</p>")
+    assert '<li><strong>Samaritans</strong>: <a href="tel:116123">116 123</a>. Am ddim, unrhyw bryd.</li>' in welsh
+    assert '<li lang="en"><strong>Emergency services</strong>' in welsh
+    english = loaded.macros("help.md").call("help_lines", [])
+    assert "<p>Call if you need to.</p>" in english and "Free, any time." in english and 'lang="en"' not in english
+
+
+@pytest.mark.parametrize("labels, message", [
+    ("labels:\n          fr: {name: Samaritains}", "extra.help.lines[0].labels.fr: not a language of this site (cy)"),
+    ("labels:\n          cy: {number: \"116 123\"}",
+     "unknown field extra.help.lines[0].labels.cy.number; use name, description, display, url_text (the number is "
+     "the same in every language)"),
+    ("labels:\n          cy: {name: 7}", "extra.help.lines[0].labels.cy.name must be text"),
+    ("labels: Samaritans", "extra.help.lines[0].labels must map a language to its words, for example "
+                           "labels: {cy: {name: ...}}"),
+], ids=["unknown-language", "number", "not-text", "not-a-mapping"])
+def test_a_bad_help_label_is_an_error_at_its_line(make_site, labels, message):
+    help = HELP_CY.replace('labels:\n          cy: {name: Samaritans, description: "Am ddim, unrhyw bryd."}', labels)
+    mkdocs = with_help(help)
+    site = make_site({}, mkdocs=mkdocs)
+    check = site.check()
+    wrong = labels.split("\n")[-1].strip()                      # the line that is wrong, as written
+    line = [text.strip() for text in mkdocs.split("\n")].index(wrong) + 1
+    assert check.returncode == 2 and f"mkdocs.yml:{line}: {message} [config.invalid]" in check.stderr, check.stderr
+    site.write("mkdocs.yml", with_help(HELP_CY))
+    stubs = write_pages(site)                # the tiny site wrote no stubs while its config did not load
+    assert stubs.returncode == 0, stubs.stdout + stubs.stderr
+    fixed = site.check()
+    assert fixed.returncode == 0, fixed.stdout
