@@ -26,7 +26,7 @@ from .materials_layout import materials_pack
 from .modules import ModulePage
 from .settings import AUDIENCES, PACK_FORMAT_LABELS, PACK_FORMATS, PackError
 from .transforms import (add_writing_space, drop_cut_if_short, facilitator_notes, mark_links, open_out, prefix_ids,
-                         remove, resolve_links, show_external_urls)
+                         remove, resolve_links, show_external_urls, tighten_list_items)
 from .tree import Element, render_markdown
 
 PROGRAMME_GUIDE = "programme-facilitator-guide.pdf"
@@ -272,6 +272,7 @@ class PackRenderer:
     def _finish(self, document: PrintDocument, anchors: dict[str, str]) -> PrintDocument:
         resolve_links(document.body, anchors, self._describe)
         show_external_urls(document.body)
+        tighten_list_items(document.body)
         for element in document.body.iter():  # pictures: read from the docs folder, by absolute file URL
             if element.tag == "img" and element.attrs.get("data-doc"):
                 element.attrs["src"] = (self.site.docs_dir / element.attrs["data-doc"].split("#", 1)[0]).as_uri()
