@@ -361,8 +361,9 @@ def test_the_materials_pdf_is_tagged_pdf_ua_1_and_passes_the_checker(packs):
 def test_the_materials_pack_has_cut_lines_between_cards_and_the_facilitator_sides_apart(packs):
     files, _, _ = packs
     text = pdf_text(files["01-first-meeting-materials.pdf"])
-    # one card between two lines, the role-player's card between two more, three deck cards between four
-    assert text.count("Cut along this line") == 8
+    # a card's front and back between three lines, the role-player's card between two more, three deck cards
+    # between four
+    assert text.count("Cut along this line") == 9
     assert "Card 2 of 3 I felt rushed" in text
     cards_end = text.rindex("Cut along this line")
     assert "FACILITATOR-SIDE" not in text[:cards_end], "no facilitator side on a page that is cut and handed out"
@@ -370,7 +371,7 @@ def test_the_materials_pack_has_cut_lines_between_cards_and_the_facilitator_side
     for name in ("01-first-meeting-materials.docx", "01-first-meeting-materials-large-print.docx"):
         paragraphs = docx_paragraphs(files[name])
         cuts = [p for p in paragraphs if p.style.name == "Cut Line"]
-        assert len(cuts) == 8 and all(p.text == "\u2702 Cut along this line" for p in cuts)
+        assert len(cuts) == 9 and all(p.text == "\u2702 Cut along this line" for p in cuts)
         notes = [p.text for p in paragraphs if p.style.name == "Facilitator Note"]
         assert any("FACILITATOR-SIDE-ONE" in n for n in notes) and any("FACILITATOR-SIDE-TWO" in n for n in notes)
     import docx
@@ -402,7 +403,9 @@ def test_a_card_with_back_escalation_carries_the_three_speeds_from_the_rule(pack
     rule = load_safety(site.root / "principles" / "safety.yml", "principles/safety.yml")
     for name in ("01-first-meeting-materials.pdf", "01-first-meeting-materials-large-print.pdf"):
         text = pdf_text(files[name])
-        back = text[text.index("Fold along this line"):text.index("Card deck: Feelings deck", text.index("Fold"))]
+        start = text.index("Back of the card: stick it to the back of the front")
+        assert "Front of the card You are meeting Rhys" in text
+        back = text[start:text.index("Card deck: Feelings deck", start)]
         for speed in rule.speeds:
             assert words(f"Speed {speed.speed}: {speed.name}. {speed.when}") in back, (name, speed.id)
             assert words(speed.act) in back

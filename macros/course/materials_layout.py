@@ -3,7 +3,7 @@
 One ``PrintDocument`` per module (and a large-print one), read by both writers like every other pack.
 Each material starts on a page of its own with its participant side: cards and a deck's cards in boxes
 with a cut line between them, scripts and forms as sheets. A card with ``back: escalation`` carries the
-escalation rule itself (from ``principles/safety.yml``, by the engine's renderer) below a fold line. The
+escalation rule itself (from ``principles/safety.yml``, by the engine's renderer) on a second box, its back. The
 lines only a role-player sees follow on a page of their own, each on a card marked "For the person playing
 Jo only". Facilitator sides come last, on pages of their own, as facilitator notes, so no card handed out
 carries one. Text from YAML goes into the tree as text
@@ -26,8 +26,9 @@ MATERIALS_KIND = "Materials to print"
 LARGE_PRINT = "large print"
 #: The words on each cut line (a printed line needs words for people who cannot see the dashes).
 CUT_LINE = "\u2702 Cut along this line"
-#: The words on the fold line between a card's front and its back.
-FOLD_LINE = "Fold along this line: the back of the card is below"
+#: The labels of a card that has a back: two boxes to cut out and stick back to back.
+FRONT_LABEL = "Front of the card"
+BACK_LABEL = "Back of the card: stick it to the back of the front, or print this page on the back of it"
 
 
 def _markdown(text: str, from_src: str) -> list:
@@ -41,20 +42,22 @@ def cut_line() -> Element:
     return E("p", CUT_LINE, class_="cut-line")
 
 
-def _cards(texts: Sequence[list], label: str) -> list:
-    """Boxes to cut out, each between two cut lines; a box never splits over two pages."""
+def _cards(texts: Sequence[list], label: str, labels: Sequence[str] = ()) -> list:
+    """Boxes to cut out, each between two cut lines; a box never splits over two pages. Each box is numbered
+    ("Card 2 of 3") when there are several, or carries its own words from ``labels``."""
     out: list = [cut_line()]
     for number, content in enumerate(texts, 1):
-        counted = E("p", f"{label} {number} of {len(texts)}", class_="cut-card__number") if len(texts) > 1 else None
+        words = labels[number - 1] if labels else f"{label} {number} of {len(texts)}" if len(texts) > 1 else None
+        counted = E("p", words, class_="cut-card__number") if words else None
         out += [E("div", counted, *content, class_="cut-card"), cut_line()]
     return out
 
 
 def _back(item: Material, from_src: str, rule: Escalation | None) -> list:
-    """What a card carries on its back, below a fold line (nothing when it has no back, or no rule is loaded)."""
+    """What a card carries on its back (nothing when it has no back, or no rule is loaded)."""
     if item.back != "escalation" or rule is None:
         return []
-    return [E("p", FOLD_LINE, class_="fold-line"), *_markdown(render_escalation(rule, from_src), from_src)]
+    return _markdown(render_escalation(rule, from_src), from_src)
 
 
 def player_cards(item: Material, from_src: str) -> Element | None:
@@ -79,7 +82,8 @@ def material_section(item: Material, from_src: str, rule: Escalation | None = No
     if item.kind == "deck":
         body = [*participant, *_cards([_markdown(c, from_src) for c in item.cards], "Card")]
     elif item.kind == "card":
-        body = _cards([participant + _back(item, from_src, rule)], "Card")
+        back = _back(item, from_src, rule)
+        body = _cards([participant, back], "Card", (FRONT_LABEL, BACK_LABEL)) if back else _cards([participant], "Card")
     else:  # a script or a form prints as a sheet
         body = [E("div", *participant, class_="material-sheet")]
     return E("section", heading, *body, player_cards(item, from_src),
@@ -145,5 +149,5 @@ def materials_pack(module: Module, materials: Sequence[Material], ctx: PackConte
         large_print=large_print)
 
 
-__all__ = ["CUT_LINE", "FOLD_LINE", "LARGE_PRINT", "MATERIALS_KIND", "cut_line", "facilitator_section",
+__all__ = ["BACK_LABEL", "CUT_LINE", "FRONT_LABEL", "LARGE_PRINT", "MATERIALS_KIND", "cut_line", "facilitator_section",
            "material_section", "materials_pack", "player_cards"]
