@@ -9,7 +9,7 @@ Checks local/NAME/local.yml and every page (the coverage rule included), then ma
 build/variants/NAME/ (docs/ with the variant's pages added, and a mkdocs.yml naming the variant) and
 builds it there; the site is in build/variants/NAME/site/. With --publish, an empty required slot is an
 error, listed at every page that uses it; without it (a draft) it is a warning. The logic is in
-macros/variant_build.py.
+macros/cli/variant_build.py.
 
 Exit codes: 0 built; 1 problems in the sources, or the engine failed (nothing changed, the last good
 build kept); 2 a mistake in the command (an unknown variant name lists the known ones).
@@ -18,4 +18,4 @@ build kept); 2 a mistake in the command (an unknown variant name lists the known
 from _entry import run
 
 if __name__ == "__main__":
-    run("macros.variant_build")
+    run("macros.cli.variant_build")

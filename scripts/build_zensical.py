@@ -8,4 +8,4 @@ Run it from anywhere; `--help` lists the options. The logic is in macros/zensica
 from _entry import run
 
 if __name__ == "__main__":
-    run("macros.zensical_i18n")
+    run("macros.cli.zensical_i18n")

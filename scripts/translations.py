@@ -7,4 +7,4 @@ Run it from anywhere; `--help` lists the options. The logic is in macros/transla
 from _entry import run
 
 if __name__ == "__main__":
-    run("macros.translations_cli")
+    run("macros.cli.translations")

@@ -152,8 +152,8 @@ def write_principle_stubs(root: Path, keep=()) -> None:
 
     Skipped when the framework does not load: those tests are about the load errors.
     """
-    from macros.diagnostics import ProblemsFound
-    from macros.site import Site
+    from macros.engine.diagnostics import ProblemsFound
+    from macros.engine.site import Site
 
     try:
         stubs = Site.load(root).principle_stubs()

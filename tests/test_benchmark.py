@@ -17,9 +17,9 @@ SCRIPT = ROOT / "scripts" / "benchmark.py"
 
 def load_benchmark():
     """The benchmark's module (scripts/benchmark.py runs its main)."""
-    import macros.benchmark
+    import macros.cli.benchmark
 
-    return macros.benchmark
+    return macros.cli.benchmark
 
 
 def test_a_tiny_run_writes_the_json_and_the_table(tmp_path: Path):
@@ -35,8 +35,9 @@ def test_a_tiny_run_writes_the_json_and_the_table(tmp_path: Path):
     [row] = report["results"]
     assert row["pages"] == 3
     for key in ("median_seconds", "median_cpu_seconds", "peak_memory_mb"):
-        assert set(row[key]) == {"baseline", "build", "coverage"}
-    assert set(row["ratios"]) == {"build_over_baseline", "coverage_over_baseline", "build_over_baseline_cpu"}
+        assert set(row[key]) == {"baseline", "build", "coverage", "coverage_warm"}
+    assert set(row["ratios"]) == {"build_over_baseline", "coverage_over_baseline", "build_over_baseline_cpu",
+                                  "cold_check_over_build_cpu", "warm_check_over_build_cpu"}
     assert all(len(runs) == 1 for runs in row["runs"].values())
     table = (out / "benchmark.md").read_text(encoding="utf-8")
     assert table.startswith("| pages | (a) plain Material | (b) full build | (c) coverage CLI | b/a | c/a |")

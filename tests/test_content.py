@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import textstat
 
-from macros.project import read_project_config
-from macros.site import Site
+from macros.engine.project import read_project_config
+from macros.engine.site import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -324,7 +324,8 @@ def test_the_crisis_page_holds_the_whole_rule_and_module_11_practises_it():
 def test_each_safety_page_names_an_owner_role_and_its_review_dates(page):
     meta = re.match(r"(?s)---\n(.*?)\n---\n", SOURCES[page])
     assert meta, f"{page}: front matter with review: owner, last, next"
-    review = re.search(r"(?m)^review:\n  owner: (.+)\n(?:  status: [a-z-]+\n)?  last: (\d{4}-\d\d-\d\d)\n  next: (\d{4}-\d\d-\d\d)$", meta.group(1))
+    review = re.search(r"(?m)^review:\n  owner: (.+)\n(?:  status: (?:awaiting-sign-off|signed-off)\n)?"
+                       r"  last: (\d{4}-\d\d-\d\d)\n  next: (\d{4}-\d\d-\d\d)$", meta.group(1))
     assert review, f"{page}: review: owner, last and next"
     assert re.search(r"\b(lead|manager|coordinator|guardian|director)\b", review.group(1), re.I), "a role, not a name"
     assert review.group(2) < review.group(3)
@@ -393,7 +394,7 @@ def test_no_operational_secret_in_the_example_variant():
 def test_each_module_marks_one_section_cut_if_short_in_its_session_plan(module):
     marked = [s for s in module.sections if s.cut_if_short]
     if module.keep_whole:  # the safety module: nothing is cut, and the plan says why
-        from macros.render import session_plan_table
+        from macros.engine.render import session_plan_table
 
         assert marked == [] and module.src_uri == "training/11-suicide-self-harm-and-crisis.md"
         plan = session_plan_table(module, SITE.framework, module.src_uri)
@@ -403,7 +404,7 @@ def test_each_module_marks_one_section_cut_if_short_in_its_session_plan(module):
         return
     assert len(marked) == 1, [s.title for s in marked]
     assert marked[0].kind == "session" and marked[0].exempt is None, "cut a taught activity, never a break or welcome"
-    from macros.render import session_plan_table
+    from macros.engine.render import session_plan_table
     plan = session_plan_table(module, SITE.framework, module.src_uri)
     assert plan.count("(cut if short)") == 1 and f"(#{marked[0].anchor}) (cut if short)" in plan
     assert "cut if short" not in session_plan_table(module, SITE.framework, module.src_uri, for_facilitators=False)

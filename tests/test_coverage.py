@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from macros.framework import load_framework
-from macros.settings import Settings, parse_settings
-from macros.site import Site
+from macros.engine.framework import load_framework
+from macros.engine.settings import Settings, parse_settings
+from macros.engine.site import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 FW = load_framework(ROOT / "principles" / "principles.yaml", "principles/principles.yaml")
@@ -117,7 +117,7 @@ SETTINGS_ERRORS = [
 
 @pytest.mark.parametrize(("text", "message"), SETTINGS_ERRORS)
 def test_bad_settings(text, message):
-    from macros.diagnostics import ProblemsFound
+    from macros.engine.diagnostics import ProblemsFound
 
     with pytest.raises(ProblemsFound) as caught:
         parse_settings(text, "principles/coverage.yaml")
@@ -306,7 +306,7 @@ def test_coverage_page_matrix_and_exemptions(coverage_site):
 def test_the_json_report_matches_its_documented_schema(coverage_site):
     import jsonschema
 
-    from macros.coverage.reports import REPORT_SCHEMA
+    from macros.engine.coverage.reports import REPORT_SCHEMA
 
     schema = json.loads((ROOT / REPORT_SCHEMA).read_text(encoding="utf-8"))
     real = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_coverage.py"), "--format", "json"],

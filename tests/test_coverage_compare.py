@@ -15,8 +15,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from macros.coverage import cli
-from macros.coverage.compare import COMPARE_SCHEMA, compare_reports
+from macros.cli import coverage as cli
+from macros.engine.coverage.compare import COMPARE_SCHEMA, compare_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULE_1 = "docs/training/01-what-peer-support-is.md"

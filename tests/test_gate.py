@@ -76,6 +76,9 @@ def test_a_page_whose_macros_did_not_run_is_refused(make_site):
     result = site.build("-q")
     assert result.returncode == 1
     assert 'docs/raw.md:1: the built page still shows "{{ principles("mutuality") }}"' in result.stderr
+    # issue 22, defect 8: the pages are written by then, so the message must not say that nothing is published
+    assert "nothing is published" not in result.stderr
+    assert "were written but are not fit to publish" in result.stderr
 
 
 # -- fooled: the check follows what readers see ---------------------------------------------------------------
@@ -179,6 +182,9 @@ def test_an_alias_bomb_is_refused_not_expanded(make_site):
         out = result.stdout + result.stderr
         assert result.returncode != 0 and "Traceback" not in out and "MemoryError" not in out
         assert 'anchor "&a" is not allowed' in out
+        # issue 22, defect 11: one message per file, not one per anchor and alias (81 lines for one mistake)
+        files = [line.split("  -  ")[-1].split(":")[0] for line in out.splitlines() if line.endswith("[yaml.anchor]")]
+        assert files and len(files) == len(set(files)), out
 
 
 @pytest.mark.parametrize("front", ["- module: 3\n- title: A list\n", "modul: 3\ntitle: Typo\nduration: 60\n"],

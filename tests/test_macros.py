@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from macros.framework import load_framework, parse_framework
-from macros.page_macros import PageMacros
-from macros.site import Site
-from macros.weave import MacroError, protect, restore, weave
+from macros.engine.framework import load_framework, parse_framework
+from macros.engine.page_macros import PageMacros
+from macros.engine.site import Site
+from macros.engine.weave import MacroError, protect, restore, weave
 
 ROOT = Path(__file__).resolve().parent.parent
 FW = load_framework(ROOT / "principles" / "principles.yaml")

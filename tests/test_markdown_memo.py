@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from macros.course.course import MARKDOWN_MEMO, Course
-from macros.course.version import Version
-from macros.diagnostics import ProblemsFound
-from macros.markdown_html import SiteMarkdown
+from macros.engine.course.course import MARKDOWN_MEMO, Course
+from macros.engine.course.version import Version
+from macros.engine.diagnostics import ProblemsFound
+from macros.engine.markdown_html import SiteMarkdown
 
 PAGE = "# Title\n\n## A section\n\nSome *words* and [a link](other.md).\n"
 
@@ -97,3 +97,33 @@ def test_the_course_cli_keeps_the_memo_and_scans_the_same(make_site, counted):
     assert first.site.coverage.pages.keys() == second.site.coverage.pages.keys()
     assert ([s.title for p in first.site.coverage.pages.values() for s in p.sections]
             == [s.title for p in second.site.coverage.pages.values() for s in p.sections])
+
+
+def test_a_second_coverage_check_on_an_unchanged_tree_converts_nothing(make_site, counted, capsys):
+    """Issue 22: the coverage CLI (and Zensical's check) use the memo; a warm run converts no page."""
+    from macros.cli.coverage import main
+
+    site = make_site({"docs/training/a.md": "# A\n\n## One\n\n{{ principles(\"mutuality\") }}\n",
+                      "docs/guide.md": "# Guide\n\nSee {{ principle_link(\"mutuality\") }}.\n"})
+    first = main(["--root", str(site.root), "--format", "json"])
+    cold = len(counted)
+    report = capsys.readouterr().out
+    second = main(["--root", str(site.root), "--format", "json"])
+    assert first == second and cold > 0 and len(counted) == cold, "the warm run converted a page"
+    assert capsys.readouterr().out == report
+    assert list((site.root / MARKDOWN_MEMO).glob("*.html"))
+
+
+def test_a_python_name_in_mkdocs_yml_reaches_the_engines_converter(tmp_path):
+    """Issue 22, defect 3: ``!!python/name:`` read as None, so a Mermaid fence became inline code in the scan."""
+    from macros.engine.project import PythonName, read_project_config
+
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\nmarkdown_extensions:\n  - pymdownx.superfences:\n      custom_fences:\n"
+        "        - name: mermaid\n          class: mermaid\n"
+        "          format: !!python/name:pymdownx.superfences.fence_code_format\n", encoding="utf-8")
+    config = read_project_config(tmp_path)
+    fence = config.data["markdown_extensions"][0]["pymdownx.superfences"]["custom_fences"][0]
+    assert fence["format"] == PythonName("pymdownx.superfences.fence_code_format")
+    html = SiteMarkdown(config.data["markdown_extensions"]).convert("```mermaid\ngraph TD; A-->B\n```\n")
+    assert html.startswith('<pre class="mermaid"><code>graph TD;'), html

@@ -21,8 +21,8 @@ import pytest
 
 from conftest import MINIMAL_MKDOCS, TAUGHT_ALL, TinySite, write_principle_stubs
 
-from macros.diagnostics import ProblemsFound
-from macros.materials import load_materials, parse_materials
+from macros.engine.diagnostics import ProblemsFound
+from macros.engine.materials import load_materials, parse_materials
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = (ROOT / "tests" / "data" / "materials" / "first-meeting.yml").read_text(encoding="utf-8")
@@ -171,8 +171,8 @@ def test_an_id_used_in_two_files_is_reported_at_the_second_with_the_first(tmp_pa
 
 
 def test_a_title_from_yaml_is_escaped_in_the_box_and_in_the_facilitator_note():
-    from macros import render
-    from macros.materials import Material
+    from macros.engine import render
+    from macros.engine.materials import Material
 
     html = render.material(Material("x", 'Jo says "no" <b>{{ now }}</b>', "card", "Side.", "Note."))
     assert "<b>" not in html and "{{" not in html
@@ -302,7 +302,7 @@ def docx_paragraphs(data: bytes) -> list:
 
 def run_course(site, out: Path, *args: str) -> tuple[int, str, str]:
     """The course CLI on the tiny project, in its own process with its own copy of the engine."""
-    result = subprocess.run([sys.executable, "-c", "import sys; from macros.course.cli import main; sys.exit(main(sys.argv[1:]))", "--root", str(site.root), "--out", str(out),
+    result = subprocess.run([sys.executable, "-c", "import sys; from macros.cli.course import main; sys.exit(main(sys.argv[1:]))", "--root", str(site.root), "--out", str(out),
                              "--jobs", "1", *args], cwd=site.root, capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(site.root)})
     return result.returncode, result.stdout, result.stderr
@@ -397,7 +397,7 @@ def test_the_materials_pack_prints_the_role_players_lines_on_a_card_and_page_of_
 
 
 def test_a_card_with_back_escalation_carries_the_three_speeds_from_the_rule(packs):
-    from macros.safety import load_safety
+    from macros.engine.safety import load_safety
 
     files, site, _ = packs
     rule = load_safety(site.root / "principles" / "safety.yml", "principles/safety.yml")
@@ -428,8 +428,8 @@ def test_handouts_leave_out_the_role_players_lines_and_what_to_cut_if_short(pack
 
 
 def test_a_help_line_without_a_number_prints_its_address_instead(packs):
-    from macros.course.layout import PackContext, help_section
-    from macros.help import parse_help
+    from macros.engine.course.layout import PackContext, help_section
+    from macros.engine.help import parse_help
 
     help = parse_help({"lines": [
         {"name": "999 BSL", "url": "https://www.999bsl.co.uk/", "url_text": "Open 999 BSL", "description": "Video."},
@@ -443,9 +443,9 @@ def test_a_help_line_without_a_number_prints_its_address_instead(packs):
 
 def test_no_printed_help_list_has_an_empty_number():
     """The real help lines, as every pack prints them: no line reads "999 BSL: ."."""
-    from macros.course.layout import PackContext, help_section
-    from macros.help import parse_help
-    from macros.project import read_project_config
+    from macros.engine.course.layout import PackContext, help_section
+    from macros.engine.help import parse_help
+    from macros.engine.project import read_project_config
 
     help = parse_help(read_project_config(ROOT).extra["help"])
     assert any(not line.number for line in help.lines), "the real help lines have one reached by its website"

@@ -17,10 +17,10 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from macros.course import cli as CLI
-from macros.course.course import Course
-from macros.course.review_kit import CSV_COLUMNS, JUDGEMENTS, indicator_question, kit_specs, review_items
-from macros.course.version import Version
+from macros.cli import course as CLI
+from macros.engine.course.course import Course
+from macros.engine.course.review_kit import CSV_COLUMNS, JUDGEMENTS, indicator_question, kit_specs, review_items
+from macros.engine.course.version import Version
 
 from test_course import OUTPUT, _tool, pdf_text, words
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from macros.diagnostics import ProblemsFound
-from macros.public_text import secrets_in
-from macros.safety import RISK_WORDS as RISK
-from macros.safety import own_timings, parse_safety
-from macros.site import Site
+from macros.engine.diagnostics import ProblemsFound
+from macros.engine.public_text import secrets_in
+from macros.engine.safety import RISK_WORDS as RISK
+from macros.engine.safety import own_timings, parse_safety
+from macros.engine.site import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -56,6 +56,8 @@ def test_the_rule_has_three_speeds_and_a_cannot_reach_rule_with_a_deadline():
     assert "same day at the latest" in rule.speeds[2].act
     assert "same day" in rule.cannot_reach_rule and "first four weeks" in rule.cannot_reach_rule
     assert "out of hours" in rule.cannot_reach_fallback and "Never go looking" in rule.cannot_reach_fallback
+    assert "already worried" in rule.cannot_reach_rule and "straight away" in rule.cannot_reach_rule
+    assert "abuse or neglect is not one of the three speeds" in rule.not_a_speed  # crisis is not safeguarding
 
 
 @pytest.mark.parametrize(("change", "at", "expected"), [
@@ -294,3 +296,30 @@ def test_a_variants_own_help_lines_show_under_the_local_heading(project):
     assert html.index("Samaritans") < local
     assert "adds its crisis team and out-of-hours numbers here" not in html
     assert "blue folder" not in html
+
+
+# -- course packs ------------------------------------------------------------------------------------------------
+
+def test_packs_for_modules_7_11_and_14_show_the_rule_and_handouts_carry_no_facilitator_notes(tmp_path):
+    """The escalation box prints in the modules that teach risk; a participant handout still has no facilitator
+    note (the facilitator guide of the same module does)."""
+    from pypdf import PdfReader
+
+    out = tmp_path / "packs"
+    args = [sys.executable, str(ROOT / "scripts" / "build_course.py"), "--out", str(out), "--format", "pdf"]
+    for module in ("7", "11", "14"):
+        args += ["--module", module]
+    result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    def text_of(name: str) -> str:
+        (path,) = out.glob(name)
+        return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages)
+
+    for stem in ("07-*", "11-*", "14-*"):
+        handout = text_of(f"{stem}participant-handout.pdf")
+        guide = text_of(f"{stem}facilitator-guide.pdf")
+        for words in ("Speed 1: Life at risk now.", "Speed 2: Urgent today.", "Speed 3: Any other worry.",
+                      "When you cannot reach someone."):
+            assert words in handout and words in guide, (stem, words)
+        assert "For facilitators" in guide and "For facilitators" not in handout, stem

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from macros.project import read_project_config
+from macros.engine.project import read_project_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = (ROOT / "principles" / "principles.yaml").read_text(encoding="utf-8")
@@ -35,7 +35,7 @@ def test_real_site_builds_strictly_with_no_template_leftovers(real_site):
 
 
 def test_real_site_has_a_page_per_principle_from_its_stub(real_site):
-    from macros.site import Site
+    from macros.engine.site import Site
 
     site = Site.load(ROOT)
     for p in site.framework.principles:

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from conftest import MINIMAL_MKDOCS, ROOT
-from macros.translations import digest, section_digests, sections_of, split_language, stamp
+from macros.engine.translations import digest, section_digests, sections_of, split_language, stamp
 
 I18N_MKDOCS = MINIMAL_MKDOCS.replace("""      on_undefined: strict
 """, """      on_undefined: strict
@@ -216,7 +216,7 @@ def test_a_quoted_statement_given_as_a_translation_is_refused_then_shown_as_ours
                .replace("    statement:", "    statement_translation:"))
     check = site.check()
     assert "[translations.quoted-text]" not in check.stdout + check.stderr
-    from macros.site import Site
+    from macros.engine.site import Site
 
     welsh = Site.load(site.root).macros("training/all.cy.md")
     card = welsh.principle("mutuality")

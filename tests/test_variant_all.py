@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros import variant_build
+from macros.cli import variant_build
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -183,8 +183,8 @@ def test_in_process_variant_builds_do_not_leak(project, monkeypatch):
     monkeypatch.syspath_prepend(str(project))
     for name in [m for m in sys.modules if m == "macros" or m.startswith("macros.")]:
         monkeypatch.delitem(sys.modules, name)
-    from macros.site import Site
-    from macros.variant_build import make_folder
+    from macros.engine.site import Site
+    from macros.cli.variant_build import make_folder
 
     folders = {}
     for name in ("example-trust", "second-service"):

@@ -86,15 +86,15 @@ def test_welsh_site_language_switcher_notice_and_lang(both):
         # the switcher links the same page in each language, each link with its hreflang
         assert re.search(r'href="\.\./\.\./help/" hreflang="en"', welsh) and re.search(r'href="\./(\./)?" hreflang="cy"', welsh)
         assert '<div class="in-english" lang="en">' in welsh          # the escalation rule is English data
-        fallback = (site / "cy" / "handbook" / "on-the-ward" / "index.html").read_text(encoding="utf-8")
+        fallback = (site / "cy" / "handbook" / "endings" / "index.html").read_text(encoding="utf-8")
         assert re.search(r'<article class="md-content__inner md-typeset" lang="en"', fallback)
         assert "Nid oes fersiwn Gymraeg o&#x27;r dudalen hon" in fallback.replace("&#39;", "&#x27;")
-        english = (site / "handbook" / "on-the-ward" / "index.html").read_text(encoding="utf-8")
+        english = (site / "handbook" / "endings" / "index.html").read_text(encoding="utf-8")
         assert '<html lang="en"' in english and "Nid oes fersiwn" not in english
 
 
 def test_principle_pages_are_complete(both):
-    from macros.site import Site
+    from macros.engine.site import Site
 
     framework = Site.load(ROOT).framework
     for site in both:
@@ -159,11 +159,12 @@ def test_macro_error_fails_the_zensical_build_with_path_and_line(tmp_path):
     project = copy_project(tmp_path / "project")
     page = project / "docs" / "glossary.md"
     lines = page.read_text(encoding="utf-8").splitlines()
-    lines.insert(2, '{{ principle_link("mutualty") }}')
+    at = next(i for i, line in enumerate(lines) if line.startswith("# ")) + 2  # under the title, after front matter
+    lines.insert(at, '{{ principle_link("mutualty") }}')
     page.write_text("\n".join(lines) + "\n", encoding="utf-8")
     built = zensical_build(project)
     assert built.returncode != 0
-    assert ('docs/glossary.md:3: unknown principle id "mutualty" in principle_link(); did you mean "mutuality"? '
+    assert (f'docs/glossary.md:{at + 1}: unknown principle id "mutualty" in principle_link(); did you mean "mutuality"? '
             "[principles.unknown-id]") in built.stdout + built.stderr
 
 
@@ -183,3 +184,18 @@ def test_front_matter_never_hides_a_macro_in_jinja_logic(tmp_path):
     for site in (project / "site", mkdocs_site):
         out = (site / "training" / "01-what-peer-support-is" / "index.html").read_text(encoding="utf-8")
         assert "Read for " in out and "Read for 5." not in out
+
+
+def test_a_rule_set_to_off_is_off_for_macro_problems_in_every_engine(tmp_path):
+    """Issue 22, defect 2: Zensical raised every macro diagnostic, whatever its rule's severity."""
+    project = copy_project(tmp_path / "project")
+    settings = project / "principles" / "coverage.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "coverage.exempt-without-reason: error", 'coverage.exempt-without-reason: "off"'), encoding="utf-8")
+    page = project / "docs" / "glossary.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\n{{ no_principle("") }}\n', encoding="utf-8")
+    check = subprocess.run([sys.executable, "scripts/check_coverage.py"], cwd=project, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert mkdocs_build(project, tmp_path / "mkdocs-site").returncode == 0
+    built = zensical_build(project)
+    assert built.returncode == 0, built.stdout + built.stderr

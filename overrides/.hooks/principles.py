@@ -1,166 +1,19 @@
-"""MkDocs hooks: scan the sources for principle coverage, publish the course packs, fail the build.
+"""The MkDocs hook file named in mkdocs.yml: every event is ``macros.glue.hooks``'s.
 
-Thin glue over the engine in ``macros/``. The rule itself lives in ``macros/coverage/`` and is the
-same function that ``scripts/check_coverage.py`` runs. The principle pages are committed stubs
-(docs/principles/<id>.md) that the scan keeps in step with principles.yaml, not generated here:
-Zensical runs no hooks, and both engines must build the same pages. The events, in the order
-MkDocs calls them:
-
-* ``on_startup``: remember whether this is ``mkdocs serve`` (which shows errors but keeps serving);
-* ``on_config``: load and validate the framework, the settings and mkdocs.yml (macros plugin present);
-* ``on_files``: scan every page (and the principle stubs) for coverage, publish course packs;
-* ``on_env``: the gate, after every page's Markdown and macros ran and before anything is written:
-  any error-severity diagnostic fails the build, whatever the log level or ``--strict``;
-* ``on_post_page``: the last line of defence: no built page may hold unrendered macro text;
-* ``on_post_build``: fail on that, and forget the engine's modules (see ``_forget_engine``).
+MkDocs loads this file by path, so the project folder goes on ``sys.path`` first; the logic lives in
+the glue package beside the engine (``macros/glue/hooks.py``). Hidden (``.hooks``): Zensical would
+otherwise publish it.
 """
 
-from __future__ import annotations
-
-import os
-import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.structure.files import File, Files  # noqa: E402
+from macros.glue.hooks import (  # noqa: E402
+    on_build_error, on_config, on_env, on_files, on_page_content, on_post_build, on_post_page, on_post_template,
+    on_startup,
+)
 
-from macros import log, report, site_for  # noqa: E402
-
-
-_SERVE = "PRINCIPLES_MKDOCS_SERVE"
-_CODE = re.compile(r"(?is)<(pre|code|script|style|textarea)\b.*?</\1>|<!--.*?-->")
-_LEFTOVER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-
-
-def on_startup(command, dirty):
-    """Remember the command for the whole process: `mkdocs serve` reloads this module on each rebuild."""
-    os.environ[_SERVE] = "1" if command == "serve" else ""
-
-
-def on_config(config):
-    """Load and validate the framework, the settings and mkdocs.yml early: bad input stops the build at once."""
-    site_for(config)
-    return config
-
-
-def on_files(files: Files, config):
-    """Scan every page for coverage and the principle pages' stubs (one pass over the sources); in a publish
-    build, leave out draft translations, so the i18n plugin serves the English page with its notice.
-
-    mkdocs-static-i18n builds each further language by running the build again on the same config: the
-    scan is done once, the drafts are left out in every language's build."""
-    site = site_for(config)
-    if site.coverage is not None:
-        return _leave_out_drafts(files, site)
-    sources = {}
-    for f in files.documentation_pages():
-        try:
-            sources[f.src_uri] = f.content_string
-        except UnicodeDecodeError:
-            raise PluginError(f"{site.docs_prefix}{f.src_uri}:1: this page is not UTF-8 text; save it as UTF-8 "
-                              f"(in most editors: Save with encoding, UTF-8) [source.unreadable]") from None
-    coverage = site.scan(sources)
-    report(site, coverage.diagnostics)
-    _publish_course_packs(files, config, site, sources)
-    return _leave_out_drafts(files, site)
-
-
-def _leave_out_drafts(files: Files, site) -> Files:
-    """Remove the translations a publish build must not publish (``Site.translations``' left_out)."""
-    for report in site.translations.values():
-        for src_uri in report.left_out:
-            found = files.get_file_from_path(src_uri)
-            if found is not None:
-                files.remove(found)
-                log.info("translation left out of this publish build (a draft): %s%s", site.docs_prefix, src_uri)
-    return files
-
-
-# -- course packs (extra.course_packs.publish in mkdocs.yml) --------------------------------------------
-def _publish_course_packs(files: Files, config, site, sources) -> None:
-    """When publishing is on: make every course pack, add it under downloads/, link it from its module page.
-
-    All the work is the engine's (macros/course/); this only hands the files to MkDocs.
-    """
-    from macros.course.settings import CourseError, PublishSettings
-    from macros.diagnostics import ProblemsFound
-
-    try:
-        settings = PublishSettings.from_extra(config.extra)
-        if not settings.publish:
-            return  # the default: the PDF and Word code is not even loaded
-        from macros.course.cache import CACHE_FOLDER, PackCache
-        from macros.course.course import Course, downloads
-
-        course = Course.for_site(site, programme=config.site_name, extra=config.extra, sources=sources)
-        made, plan = course.publishable(cache=PackCache(site.root / CACHE_FOLDER))
-    except CourseError as error:
-        raise PluginError(f"Course packs: {error}") from None
-    except ProblemsFound as error:
-        raise PluginError("The course packs could not be made:\n" + error.report()) from None
-    for item in made:
-        files.append(File.generated(config, f"{settings.folder}/{item.spec.name}", content=item.data))
-    site.downloads = downloads(made, settings.folder)
-    log.info("Course packs: made %d, reused %d unchanged from the cache", len(made) - len(plan.reused), len(plan.reused))
-
-
-def _forget_engine() -> None:
-    """Drop the engine's modules, so that `mkdocs serve` picks up edits to macros/ on the next rebuild.
-
-    mkdocs-macros imports the `macros` package once per process; without this, a rebuild after
-    an edit to the engine would still run the old code.
-    """
-    for name in [m for m in sys.modules if m == "macros" or m.startswith("macros.")]:
-        del sys.modules[name]
-
-
-def _fail_on_errors(site, when: str) -> None:
-    """The gate: raise when this build found any error, unless serving (serve shows them and keeps going)."""
-    if site.errors and not os.environ.get(_SERVE):
-        n = len(site.errors)
-        raise PluginError(f"{n} principle problem{'s' if n != 1 else ''} {when} (each is listed above once, with its "
-                          f"file and line); nothing is published")
-
-
-def on_env(env, config, files):
-    """The gate, before any page is written: every page's macros and the coverage scan have run."""
-    _fail_on_errors(site_for(config), "found")
-    return env
-
-
-_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
-
-
-def on_post_page(output, page, config):
-    """Mark a page shown in another language than the build's (an English fallback under /cy/) with its own
-    language, for screen readers (zensical-i18n does the same); then the last line of defence: a built page
-    with unrendered macro text outside code means macros did not run."""
-    file_locale = getattr(page.file, "locale", None)
-    if file_locale and file_locale != config.theme.get("language"):
-        output = _ARTICLE.sub(f'\\g<0> lang="{file_locale}"', output, count=1)
-    if "{{" in output or "{%" in output or "{#" in output:
-        leftover = _LEFTOVER.search(_CODE.sub("", output))
-        if leftover:
-            from macros.diagnostics import Diagnostic
-
-            site = site_for(config)
-            snippet = " ".join(leftover.group(0).split())[:60]
-            report(site, [Diagnostic(site.docs_prefix + page.file.src_uri, 1, None, "site.unrendered-macro",
-                                     f'the built page still shows "{snippet}": the macros did not run on it; check '
-                                     f"that mkdocs.yml lists the macros plugin once, under a single plugins: key")])
-    return output
-
-
-def on_post_build(config):
-    """The build is done: fail on any late error (unrendered macros), then forget the engine's code."""
-    site = site_for(config)
-    _forget_engine()
-    _fail_on_errors(site, "found after writing the pages")
-
-
-def on_build_error(error):
-    """The build failed: forget the engine's code too, so a fix is picked up."""
-    _forget_engine()
+__all__ = ["on_build_error", "on_config", "on_env", "on_files", "on_page_content", "on_post_build", "on_post_page",
+           "on_post_template", "on_startup"]

@@ -159,7 +159,8 @@ def skip_link_problems(page: Page) -> list[str]:
     )
     if link is None:
         return ["the first Tab focuses nothing"]
-    if link["tag"] != "a" or not re.search(r"\bskip\b", link["text"], re.I) or not link["href"].startswith("#"):
+    # "Skip to content", or Material's own words for it in the page's language (Welsh: "Neidio i'r cynnwys")
+    if link["tag"] != "a" or not re.search(r"\bskip\b|\bneidio\b", link["text"], re.I) or not link["href"].startswith("#"):
         return [f"the first Tab lands on <{link['tag']}> {link['text']!r} (href {link['href']!r}), not a skip link"]
     target_id = link["href"][1:]
     problems = []
