@@ -397,13 +397,17 @@ def test_each_module_marks_one_section_cut_if_short_in_its_session_plan(module):
         from macros.engine.render import session_plan_table
 
         assert marked == [] and module.src_uri == "training/11-suicide-self-harm-and-crisis.md"
-        assert "Nothing here is cut if time is short." in session_plan_table(module, SITE.framework, module.src_uri)
+        plan = session_plan_table(module, SITE.framework, module.src_uri)
+        assert "Keep this module whole." in plan and plan.lower().count("nothing is cut") == 1
+        handout = session_plan_table(module, SITE.framework, module.src_uri, for_facilitators=False)
+        assert "whole" not in handout and "cut" not in handout.lower(), "a participant's plan says neither"
         return
     assert len(marked) == 1, [s.title for s in marked]
     assert marked[0].kind == "session" and marked[0].exempt is None, "cut a taught activity, never a break or welcome"
     from macros.engine.render import session_plan_table
     plan = session_plan_table(module, SITE.framework, module.src_uri)
     assert plan.count("(cut if short)") == 1 and f"(#{marked[0].anchor}) (cut if short)" in plan
+    assert "cut if short" not in session_plan_table(module, SITE.framework, module.src_uri, for_facilitators=False)
 
 
 def test_activity_titles_are_unique_across_modules():

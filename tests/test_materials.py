@@ -60,7 +60,7 @@ materials: [A quiet room for each trio]
 
 {{ principles("mutuality") }}
 
-{{ duration(25) }}
+{{ duration(25, cut_if_short=True) }}
 
 ### Activity: Sort the feelings
 
@@ -68,9 +68,13 @@ materials: [A quiet room for each trio]
 """
 
 
+#: Where the escalation rule's link points (a card with back: escalation links it on the page).
+CRISIS_PAGE = "docs/handbook/crisis-suicide-and-self-harm.md"
+
+
 def site_with(make_site, files: dict[str, str] | None = None, materials: str = FIXTURE, **kwargs):
     """A tiny project with the test materials and module 1 showing both of them (unless ``files`` say otherwise)."""
-    pages = {"docs/training/01-first-meeting.md": MODULE, MATERIALS: materials}
+    pages = {"docs/training/01-first-meeting.md": MODULE, MATERIALS: materials, CRISIS_PAGE: "# Crisis\n\n## Three speeds\n"}
     pages.update(files or {})
     kwargs.setdefault("settings", ONE_MODULE_SETTINGS)
     return make_site(pages, **kwargs)
@@ -91,7 +95,7 @@ def test_the_fixture_loads_with_every_record_knowing_its_file_and_line():
     found, problems = parse_materials(FIXTURE, MATERIALS, SCHEMA)
     assert problems == []
     assert [(m.id, m.kind, m.line, len(m.cards)) for m in found] == [
-        ("first-meeting-peer", "card", 3, 0), ("feelings-deck", "deck", 13, 3)]
+        ("first-meeting-peer", "card", 3, 0), ("feelings-deck", "deck", 19, 3)]
     assert found[0].where == f"{MATERIALS}:3"
     assert found[1].facilitator.startswith("FACILITATOR-SIDE-TWO")
 
@@ -121,6 +125,20 @@ BAD_FILES = [
                                  "  - id: a\n    title: U\n    kind: form\n    participant: y\n",
      [f'{MATERIALS}:6: material id "a" is already used at {MATERIALS}:2; ids are unique across every file in '
       f"principles/materials/: rename one of them [materials.duplicate-id]"]),
+    ("kind in the title", "materials:\n  - id: a\n    title: 'Card sort: Sorting'\n    kind: deck\n    participant: x\n"
+                          "    cards: [y]\n",
+     [f'{MATERIALS}:3:12: the title of material "a" starts with "Card sort:", but its kind (Card deck) is printed '
+      f'before the title already; leave "Card sort:" out [materials.bad-value]']),
+    ("back on a form", "materials:\n  - id: a\n    title: T\n    kind: form\n    participant: x\n    back: escalation\n",
+     [f'{MATERIALS}:6:5: material "a" is a form, and only a card has a back; write kind: card, or leave out back '
+      f"[materials.bad-value]"]),
+    ("macro in a player's lines", "materials:\n  - id: a\n    title: T\n    kind: card\n    participant: x\n"
+                                  "    player:\n      - role: Jo\n        lines: 'say {{ x }}'\n",
+     [f'{MATERIALS}:8:16: the player text of material "a" holds "{{{{": material texts are plain Markdown, so '
+      f"macros do not run in them; write it out, or put it in backticks [materials.bad-value]"]),
+    ("player without lines", "materials:\n  - id: a\n    title: T\n    kind: card\n    participant: x\n"
+                             "    player:\n      - role: Jo\n",
+     [f'{MATERIALS}:7:9: materials[0].player[0] is missing "lines"; add it [principles.missing-field]']),
     ("bad id", "materials:\n  - id: Crisis_Jo\n    title: T\n    kind: card\n    participant: x\n",
      [f'{MATERIALS}:2:9: id "Crisis_Jo" is not a valid id; use lower-case letters, digits and single hyphens, '
       f'starting with a letter (for example "mutuality") [principles.bad-id]']),
@@ -148,7 +166,7 @@ def test_an_id_used_in_two_files_is_reported_at_the_second_with_the_first(tmp_pa
     with pytest.raises(ProblemsFound) as caught:
         load_materials(tmp_path)
     assert [d.format() for d in caught.value.diagnostics] == [
-        'principles/materials/b.yml:2: material id "feelings-deck" is already used at principles/materials/a.yml:13; '
+        'principles/materials/b.yml:2: material id "feelings-deck" is already used at principles/materials/a.yml:19; '
         "ids are unique across every file in principles/materials/: rename one of them [materials.duplicate-id]"]
 
 
@@ -185,7 +203,7 @@ def test_a_material_no_page_shows_is_a_warning_at_its_entry(make_site):
     site = site_with(make_site, {"docs/training/01-first-meeting.md": MODULE.replace(
         '{{ material("feelings-deck") }}', "")})
     check = site.check()
-    expected = (f'{MATERIALS}:13: material "feelings-deck" is not used on any page; show it with '
+    expected = (f'{MATERIALS}:19: material "feelings-deck" is not used on any page; show it with '
                 '{{ material("feelings-deck") }} where it is taught, or remove it [materials.unused]')
     assert check.returncode == 0, check.stdout + check.stderr
     assert expected in diagnostics(check)
@@ -211,7 +229,7 @@ def test_the_page_shows_the_participant_side_in_a_box_and_the_facilitator_side_i
     assert built.returncode == 0, built.stderr
     page = site.html("training/01-first-meeting/index.html")
     assert page.count('class="material material--card"') == 1 and page.count('class="material material--deck"') == 1
-    assert "You are meeting Sam for the first time" in page
+    assert "You are meeting Rhys for the first time" in page
     assert page.count('class="material__card"') == 3 and "<em>listened to</em>" in page
     assert '<details class="facilitator">' in page and "FACILITATOR-SIDE-ONE" in page
     note = page[page.index("FACILITATOR-SIDE-ONE") - 400:page.index("FACILITATOR-SIDE-ONE")]
@@ -221,7 +239,26 @@ def test_the_page_shows_the_participant_side_in_a_box_and_the_facilitator_side_i
     assert "Card: First meeting: the peer worker" in page and "Card deck: Feelings deck, 3 cards" in page
 
 
-DUPLICATE = (f'{MATERIALS}:13: material id "first-meeting-peer" is already used at {MATERIALS}:3; ids are unique '
+def participant_part(html: str) -> str:
+    """A page's HTML without its facilitator notes: what a participant reads."""
+    return re.sub(r'(?s)<details class="facilitator">.*?</details>', "", html)
+
+
+def test_a_role_players_lines_are_only_in_the_facilitator_note_on_the_page(make_site):
+    site = site_with(make_site)
+    built = site.build()
+    assert built.returncode == 0, built.stderr
+    page = site.html("training/01-first-meeting/index.html")
+    assert "PLAYER-LINE" not in participant_part(page) and "For the person playing" not in participant_part(page)
+    note = re.search(r'(?s)<details class="facilitator">.*?</details>', page[page.index("FACILITATOR-SIDE-ONE") - 400:])
+    assert note and "For the person playing Rhys only" in note.group(0)
+    assert "PLAYER-LINE-ONE" in note.group(0) and "PLAYER-LINE-TWO" in note.group(0)
+    # the card's back is printed from the escalation rule; the page says so, and links the rule
+    back = participant_part(page)[participant_part(page).index("On the back of the printed card"):][:400]
+    assert re.search(r'href="[^"]*handbook/crisis-suicide-and-self-harm/#three-speeds"', back), back
+
+
+DUPLICATE = (f'{MATERIALS}:19: material id "first-meeting-peer" is already used at {MATERIALS}:3; ids are unique '
              f"across every file in principles/materials/: rename one of them [materials.duplicate-id]")
 
 
@@ -324,8 +361,9 @@ def test_the_materials_pdf_is_tagged_pdf_ua_1_and_passes_the_checker(packs):
 def test_the_materials_pack_has_cut_lines_between_cards_and_the_facilitator_sides_apart(packs):
     files, _, _ = packs
     text = pdf_text(files["01-first-meeting-materials.pdf"])
-    # one card between two lines, three deck cards between four
-    assert text.count("Cut along this line") == 6
+    # a card's front and back between three lines, the role-player's card between two more, three deck cards
+    # between four
+    assert text.count("Cut along this line") == 9
     assert "Card 2 of 3 I felt rushed" in text
     cards_end = text.rindex("Cut along this line")
     assert "FACILITATOR-SIDE" not in text[:cards_end], "no facilitator side on a page that is cut and handed out"
@@ -333,7 +371,7 @@ def test_the_materials_pack_has_cut_lines_between_cards_and_the_facilitator_side
     for name in ("01-first-meeting-materials.docx", "01-first-meeting-materials-large-print.docx"):
         paragraphs = docx_paragraphs(files[name])
         cuts = [p for p in paragraphs if p.style.name == "Cut Line"]
-        assert len(cuts) == 6 and all(p.text == "\u2702 Cut along this line" for p in cuts)
+        assert len(cuts) == 9 and all(p.text == "\u2702 Cut along this line" for p in cuts)
         notes = [p.text for p in paragraphs if p.style.name == "Facilitator Note"]
         assert any("FACILITATOR-SIDE-ONE" in n for n in notes) and any("FACILITATOR-SIDE-TWO" in n for n in notes)
     import docx
@@ -343,12 +381,86 @@ def test_the_materials_pack_has_cut_lines_between_cards_and_the_facilitator_side
     assert large.styles["Normal"].font.size.pt == 18 and standard.styles["Normal"].font.size.pt == 10.5
 
 
+def test_the_materials_pack_prints_the_role_players_lines_on_a_card_and_page_of_their_own(packs):
+    from pypdf import PdfReader
+
+    files, _, _ = packs
+    pages = [words(p.extract_text()) for p in PdfReader(io.BytesIO(files["01-first-meeting-materials.pdf"])).pages]
+    with_lines = [p for p in pages if "PLAYER-LINE-ONE" in p]
+    assert len(with_lines) == 1 and "For the person playing Rhys only" in with_lines[0]
+    assert "PLAYER-LINE-TWO" in with_lines[0] and "You are meeting Rhys" not in with_lines[0]
+    front = next(p for p in pages if "You are meeting Rhys" in p)
+    assert "PLAYER-LINE" not in front
+    for name in ("01-first-meeting-materials.docx", "01-first-meeting-materials-large-print.docx"):
+        text = words(" ".join(p.text for p in docx_paragraphs(files[name])))
+        assert "For the person playing Rhys only" in text and "PLAYER-LINE-ONE" in text, name
+
+
+def test_a_card_with_back_escalation_carries_the_three_speeds_from_the_rule(packs):
+    from macros.engine.safety import load_safety
+
+    files, site, _ = packs
+    rule = load_safety(site.root / "principles" / "safety.yml", "principles/safety.yml")
+    for name in ("01-first-meeting-materials.pdf", "01-first-meeting-materials-large-print.pdf"):
+        text = pdf_text(files[name])
+        start = text.index("Back of the card: stick it to the back of the front")
+        assert "Front of the card You are meeting Rhys" in text
+        back = text[start:text.index("Card deck: Feelings deck", start)]
+        for speed in rule.speeds:
+            assert words(f"Speed {speed.speed}: {speed.name}. {speed.when}") in back, (name, speed.id)
+            assert words(speed.act) in back
+        assert words(rule.cannot_reach_rule) in back
+    word = words(" ".join(p.text for p in docx_paragraphs(files["01-first-meeting-materials.docx"])))
+    assert words(f"Speed 2: {rule.speeds[1].name}. {rule.speeds[1].when}") in word
+
+
+def test_handouts_leave_out_the_role_players_lines_and_what_to_cut_if_short(packs):
+    files, _, _ = packs
+    handout = pdf_text(files["01-first-meeting-participant-handout.pdf"])
+    word = words(" ".join(p.text for p in docx_paragraphs(files["01-first-meeting-participant-handout.docx"])))
+    for text in (handout, word):
+        assert "PLAYER-LINE" not in text and "For the person playing" not in text
+        assert "cut if short" not in text.lower()
+        assert "Time: 25 minutes" in text
+    guide = pdf_text(files["01-first-meeting-facilitator-guide.pdf"])
+    assert "For the person playing Rhys only" in guide and "PLAYER-LINE-ONE" in guide
+    assert "Sorting feelings (cut if short)" in guide and "Time: 25 minutes · Cut if short" in guide
+
+
+def test_a_help_line_without_a_number_prints_its_address_instead(packs):
+    from macros.engine.course.layout import PackContext, help_section
+    from macros.engine.help import parse_help
+
+    help = parse_help({"lines": [
+        {"name": "999 BSL", "url": "https://www.999bsl.co.uk/", "url_text": "Open 999 BSL", "description": "Video."},
+        {"name": "Samaritans", "number": "116 123", "description": "Free, any time."}]})
+    section = help_section(PackContext(None, "Test", "v1", help))
+    items = [" ".join(li.text().split()) for li in section.iter() if li.tag == "li"]
+    assert items == ["999 BSL: Open 999 BSL. Video.", "Samaritans: 116 123. Free, any time."]
+    link = next(e for e in section.iter() if e.tag == "a")
+    assert link.attrs["href"] == "https://www.999bsl.co.uk/"
+
+
+def test_no_printed_help_list_has_an_empty_number():
+    """The real help lines, as every pack prints them: no line reads "999 BSL: ."."""
+    from macros.engine.course.layout import PackContext, help_section
+    from macros.engine.help import parse_help
+    from macros.engine.project import read_project_config
+
+    help = parse_help(read_project_config(ROOT).extra["help"])
+    assert any(not line.number for line in help.lines), "the real help lines have one reached by its website"
+    section = help_section(PackContext(None, "Test", "v1", help))
+    items = [" ".join(li.text().split()) for li in section.iter() if li.tag == "li"]
+    assert len(items) == len(help.lines)
+    assert not [i for i in items if ": ." in i or i.split(":", 1)[1].strip().startswith(".")], items
+
+
 def test_handouts_carry_only_the_participant_side(packs):
     files, _, _ = packs
     handout = pdf_text(files["01-first-meeting-participant-handout.pdf"])
     word = " ".join(p.text for p in docx_paragraphs(files["01-first-meeting-participant-handout.docx"]))
     for text in (handout, words(word)):
-        assert "You are meeting Sam for the first time" in text and "I felt rushed" in text
+        assert "You are meeting Rhys for the first time" in text and "I felt rushed" in text
         assert "FACILITATOR-SIDE" not in text and "For facilitators" not in text
     guide = pdf_text(files["01-first-meeting-facilitator-guide.pdf"])
     assert "FACILITATOR-SIDE-ONE" in guide and "FACILITATOR-SIDE-TWO" in guide
@@ -387,3 +499,56 @@ def test_a_site_that_publishes_its_packs_links_the_materials_from_the_module_pag
                      "01-first-meeting-materials.docx", "01-first-meeting-materials-large-print.docx"]
     assert "Materials to print, large print (PDF)" in html
     assert (site.root / "site" / "downloads" / "01-first-meeting-materials.pdf").read_bytes().startswith(b"%PDF")
+
+
+# -- the real materials -------------------------------------------------------------------------------------------
+REAL = load_materials(ROOT)
+
+
+def test_the_names_in_the_which_speed_deck_are_used_nowhere_else():
+    """Each scene of module 11's "which speed" deck is a person of its own: no name there meets a trainee in another
+    material or on any page, so nobody carries a story from one exercise into the next."""
+    deck = REAL.get("three-speeds-scenes")
+    names = [re.match(r"[A-Z][a-z]+", card).group(0) for card in deck.cards]
+    assert len(set(names)) == len(names) == len(deck.cards), names
+    others = [p for p in (ROOT / "docs").rglob("*.md")]
+    texts = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in others}
+    for m in REAL.items:
+        if m.id != deck.id:
+            texts[f"{m.where} ({m.id})"] = " ".join([m.participant, m.facilitator, *m.cards,
+                                                     *(f"{p.role} {p.lines}" for p in m.players)])
+    found = {(n, where) for n in names for where, text in texts.items() if re.search(rf"\b{n}\b", text)}
+    assert found == set(), sorted(found)
+
+
+def test_sam_the_example_coordinator_is_never_a_person_in_a_material():
+    for m in REAL.items:
+        text = " ".join([m.title, m.participant, m.facilitator, *m.cards, *(f"{p.role} {p.lines}" for p in m.players)])
+        assert not re.search(r"\bSam\b", text), m.where
+
+
+def test_the_role_play_lines_of_the_real_scenes_are_kept_for_the_players():
+    """Module 11's scenes, module 12's safeguarding scenes and module 14's practice scenes: each person's lines are
+    player lines, and the participant side holds no quoted line of theirs; each answers the direct question."""
+    expected = {"crisis-scene-jo": ["Jo"], "refusal-scene-alex": ["Alex"],
+                "safeguarding-scenes": ["Dee (scene 1)", "Mr Okafor (scene 2)", "Priya (scene 3)"],
+                "observed-practice-scenes": ["Chris", "Bea", "Tomasz", "Sade"]}
+    for material_id, roles in expected.items():
+        m = REAL.get(material_id)
+        assert [p.role for p in m.players] == roles, material_id
+        side = " ".join([m.participant, *m.cards])
+        for player in m.players:
+            for quoted in re.findall(r'"([^"]{12,})"', player.lines):
+                assert quoted not in side, (material_id, quoted)
+    alex = REAL.get("refusal-scene-alex").players[0].lines
+    assert 'If the peer worker asks directly about suicide: "Not today. I just like knowing they\'re there."' in alex
+    assert "\"No. Nothing like that. I'm just tired.\"" in REAL.get("safeguarding-scenes").players[1].lines
+    for player in REAL.get("observed-practice-scenes").players:
+        assert "If asked directly about suicide:" in player.lines and "If asked about a plan" in player.lines
+    assert '"Sometimes. No plan, nothing like that."' in REAL.get("observed-practice-scenes").players[1].lines
+
+
+def test_no_real_title_says_its_kind_again_and_the_who_i_tell_card_carries_the_rule_on_its_back():
+    assert [m.id for m in REAL.items if m.title.lower().startswith(m.kind_label.lower())] == []
+    card = REAL.get("who-i-tell-card")
+    assert card.back == "escalation" and "On the back" not in card.participant

@@ -3,7 +3,9 @@
 Each file ``principles/materials/*.yml`` (one per module or topic) lists materials under ``materials:``;
 a page shows one with ``{{ material("crisis-scene-jo") }}``. Every material has a participant side (what
 a trainee sees and takes away) and may have a facilitator side (guides and the materials pack only) and,
-for a deck, one short text per card. Ids are unique across all files; every record remembers the file and
+for a deck, one short text per card. A role-play card may also have the lines that only the person playing
+a role sees (``player``: the materials pack and facilitator sides only, never a handout), and a card may have
+the escalation rule printed on its back (``back: escalation``). Ids are unique across all files; every record remembers the file and
 line it came from, so an unknown id, a duplicate or a material no page uses is reported at ``path:line``.
 Pure Python: no MkDocs.
 """
@@ -24,8 +26,27 @@ MATERIALS_FOLDER = "principles/materials"
 SCHEMA_NAME = "materials.schema.json"
 #: What a material can be, and what each is called in print.
 KINDS: dict[str, str] = {"card": "Card", "script": "Script", "form": "Form", "deck": "Card deck"}
+#: What a card can carry on its back, printed from the engine's own data (``back:``).
+BACKS: dict[str, str] = {"escalation": "the three speeds"}
+#: Words before the first colon of a title that name a kind: the kind is printed before the title already.
+_KIND_WORDS = ("card", "cards", "deck", "sort", "form", "forms", "script", "scripts")
 #: Text that would be read as a macro or Jinja if it reached a page: material texts are plain Markdown.
 _MACRO_MARKERS = ("{{", "{%", "{#")
+
+
+@dataclass(frozen=True)
+class Player:
+    """The lines of one role in a role play, which only the person playing it sees."""
+
+    role: str
+    """Who they play, as in "For the person playing Jo only"."""
+    lines: str
+    """Markdown: what they say, and when."""
+
+    @property
+    def label(self) -> str:
+        """'For the person playing Jo only'."""
+        return f"For the person playing {self.role} only"
 
 
 @dataclass(frozen=True)
@@ -42,6 +63,10 @@ class Material:
     """Markdown: the facilitator-only side (empty when there is none). Never in a participant handout."""
     cards: tuple[str, ...] = ()
     """For a deck: one short Markdown text per card."""
+    players: tuple[Player, ...] = ()
+    """The lines only the person playing each role sees: the materials pack and facilitator sides, never handouts."""
+    back: str = ""
+    """What a card carries on its back (a key of ``BACKS``), or empty."""
     path: str = ""
     """The YAML file it comes from, from the repository root."""
     line: int = 0
@@ -110,21 +135,34 @@ def parse_materials(text: str, display_path: str, schema_path: Path) -> tuple[li
             problems.append(Diagnostic(display_path, pos.line, pos.column, "materials.bad-value",
                                        f'material "{item["id"]}" is a {kind}, and only a deck has cards; write '
                                        f"kind: deck, or put the text in participant"))
-        for field_name in ("participant", "facilitator", "cards"):
-            values = item.get(field_name)
-            for offset, value in enumerate(values if isinstance(values, list) else [values] if values else []):
-                marker = next((m for m in _MACRO_MARKERS if m in value), None)
-                if marker is None:
-                    continue
-                path = ("materials", index, field_name) + ((offset,) if isinstance(values, list) else ())
-                pos = doc.where(path)
-                problems.append(Diagnostic(display_path, pos.line, pos.column, "materials.bad-value",
-                                           f'the {field_name} text of material "{item["id"]}" holds "{marker}": '
-                                           f"material texts are plain Markdown, so macros do not run in them; "
-                                           f"write it out, or put it in backticks"))
-        found.append(Material(item["id"], " ".join(item["title"].split()), kind, item["participant"].strip(),
+        if item.get("back") and kind != "card":
+            pos = doc.where(("materials", index, "back"), key=True)
+            problems.append(Diagnostic(display_path, pos.line, pos.column, "materials.bad-value",
+                                       f'material "{item["id"]}" is a {kind}, and only a card has a back; write '
+                                       f"kind: card, or leave out back"))
+        title = " ".join(item["title"].split())
+        before, colon, _ = title.partition(":")
+        if colon and before.split()[-1].lower() in _KIND_WORDS:
+            pos = doc.where(("materials", index, "title"))
+            problems.append(Diagnostic(display_path, pos.line, pos.column, "materials.bad-value",
+                                       f'the title of material "{item["id"]}" starts with "{before}:", but its kind '
+                                       f'({KINDS[kind]}) is printed before the title already; leave "{before}:" out'))
+        texts = [(("participant",), item.get("participant")), (("facilitator",), item.get("facilitator"))]
+        texts += [(("cards", n), card) for n, card in enumerate(item.get("cards") or [])]
+        texts += [(("player", n, "lines"), p["lines"]) for n, p in enumerate(item.get("player") or [])]
+        for where, value in texts:
+            marker = next((m for m in _MACRO_MARKERS if value and m in value), None)
+            if marker is None:
+                continue
+            pos = doc.where(("materials", index, *where))
+            problems.append(Diagnostic(display_path, pos.line, pos.column, "materials.bad-value",
+                                       f'the {where[0]} text of material "{item["id"]}" holds "{marker}": '
+                                       f"material texts are plain Markdown, so macros do not run in them; "
+                                       f"write it out, or put it in backticks"))
+        players = tuple(Player(" ".join(p["role"].split()), p["lines"].strip()) for p in item.get("player") or ())
+        found.append(Material(item["id"], title, kind, item["participant"].strip(),
                               (item.get("facilitator") or "").strip(), tuple(c.strip() for c in cards),
-                              display_path, doc.where(("materials", index)).line))
+                              players, item.get("back") or "", display_path, doc.where(("materials", index)).line))
     return found, problems
 
 
@@ -167,5 +205,5 @@ def duplicate_problems(items: Sequence[Material]) -> list[Diagnostic]:
     return problems
 
 
-__all__ = ["KINDS", "MATERIALS_FOLDER", "SCHEMA_NAME", "Material", "Materials", "duplicate_problems",
+__all__ = ["BACKS", "KINDS", "MATERIALS_FOLDER", "SCHEMA_NAME", "Material", "Materials", "Player", "duplicate_problems",
            "load_materials", "parse_materials"]

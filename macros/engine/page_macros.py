@@ -296,7 +296,10 @@ class PageMacros:
             raise MacroError("materials.unknown-id", f'unknown material "{id}" in material(); {materials.suggest(id)} '
                                                      f"(the materials are in {materials.folder}/)")
         self.site.use_material(self.src_uri, found.id)
-        return render.material(found)
+        back = ""
+        if found.back == "escalation":  # the printed card carries the rule itself; the page links to it
+            back = render.material_back(safety.render_escalation_link(self._rule(), self.src_uri))
+        return render.material(found, back)
 
     def escalation(self, part: str | None = None) -> str:
         """The escalation rule from principles/safety.yml: all three speeds and the cannot-reach rule, or one

@@ -160,12 +160,14 @@ def _indent(markdown: str, prefix: str = "    ") -> str:
     return "\n".join((prefix + line) if line.strip() else "" for line in markdown.splitlines())
 
 
-def material(item: Material) -> str:
+def material(item: Material, back: str = "") -> str:
     """A training material in a page: the participant side (and a deck's cards) in a box, the facilitator side in
     a facilitator note inside it (collapsed on the site, kept in facilitator guides, left out of handouts).
 
-    The title is data and escaped; the sides are the author's Markdown, as written (macro syntax was refused
-    when the YAML was read).
+    The lines only a role-player sees (``players``) go in the facilitator note too, each under "For the person
+    playing ... only": never on the participant side. ``back`` is Markdown saying what the printed card has on its
+    back (made by the caller from the engine's data). The title and roles are data and escaped; the sides are the
+    author's Markdown, as written (macro syntax was refused when the YAML was read).
     """
     parts = [f'<div class="material material--{item.kind}" markdown>',
              f'<p class="material__label"><span class="material__kind">{text(item.kind_label)}</span> '
@@ -176,10 +178,20 @@ def material(item: Material) -> str:
                           for card in item.cards)
         parts += [f'<div class="material__cards" role="list" aria-label="{len(item.cards)} cards" markdown>',
                   cards, "</div>", ""]
-    if item.facilitator:
-        parts += [f'??? facilitator "For facilitators: {text(item.title)}"', _indent(item.facilitator), ""]
+    if back:
+        parts += [f'<div class="material__back" markdown>\n\n{back}\n\n</div>', ""]
+    hidden = [item.facilitator] if item.facilitator else []
+    for player in item.players:
+        hidden += [f'<p class="material__player"><strong>{text(player.label)}</strong></p>', player.lines]
+    if hidden:
+        parts += [f'??? facilitator "For facilitators: {text(item.title)}"', _indent("\n\n".join(hidden)), ""]
     parts.append("</div>")
     return "\n".join(parts)
+
+
+def material_back(what: str) -> str:
+    """The line under a card whose printed back carries the engine's own data (``what`` is Markdown, a link)."""
+    return f"**On the back of the printed card:** {what}, word for word as in the handbook's box."
 
 
 def material_needs(materials: Sequence[Material]) -> list[str]:
@@ -323,19 +335,27 @@ def _wrap(value: str, width: int) -> list[str]:
     return lines
 
 
-def session_plan_table(module: Module, framework: Framework, from_src: str) -> str:
-    """A Markdown table: section (linked by anchor), minutes and principles, with a total."""
+#: The words before a module's ``keep_whole`` reason, in the session plan (the reason says why nothing is cut).
+KEEP_WHOLE = "Keep this module whole."
+
+
+def session_plan_table(module: Module, framework: Framework, from_src: str, for_facilitators: bool = True) -> str:
+    """A Markdown table: section (linked by anchor), minutes and principles, with a total.
+
+    Which section to cut if time is short, and why a module is kept whole, are the facilitator's to know: a
+    participant handout's plan (``for_facilitators=False``) leaves them out.
+    """
     lines = ["| Section | Minutes | Principles |", "| --- | ---: | --- |"]
     total = 0
     for row in module.plan_rows(framework):
         total += row.minutes
         names = ", ".join(link(p, from_src, label=p.label) for p in row.principles) or (
             "Break" if row.kind == "break" else "Housekeeping")
-        cut = f" ({CUT_IF_SHORT})" if row.cut_if_short else ""
+        cut = f" ({CUT_IF_SHORT})" if row.cut_if_short and for_facilitators else ""
         lines.append(f"| [{text(row.title)}](#{row.anchor}){cut} | {row.minutes} | {names} |")
     lines.append(f"| **Total** | **{total}** | |")
-    if module.keep_whole:  # a module where every part matters: the plan says why nothing is cut
-        lines.append(f"\n**Nothing here is cut if time is short.** {text(module.keep_whole)}\n{{: .keep-whole }}")
+    if module.keep_whole and for_facilitators:  # a module where every part matters: the plan says why
+        lines.append(f"\n**{KEEP_WHOLE}** {text(module.keep_whole)}\n{{: .keep-whole }}")
     return "\n".join(lines)
 
 
@@ -441,7 +461,7 @@ def _help_items(lines, locale: str | None = None, default: str = "en") -> list[s
 
 
 __all__ = [
-    "LEVELS", "attribution", "material", "material_needs", "checklist", "coverage_matrix", "duration", "exemption", "exemptions", "framework_diagram", "help_lines",
+    "LEVELS", "attribution", "material", "material_back", "material_needs", "checklist", "coverage_matrix", "duration", "exemption", "exemptions", "framework_diagram", "help_lines",
     "length_text", "link", "module_overview", "principle_card", "principle_chips", "principle_link", "principles_overview", "prompts",
     "rel", "session_plan_table", "text",
 ]

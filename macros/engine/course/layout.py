@@ -108,9 +108,14 @@ def help_section(ctx: PackContext) -> Element | None:
         return None
     items = []
     for line in ctx.help.lines:
-        item = E("li", E("strong", line.name), f": {line.display or line.number}. ", line.description.strip())
-        if line.url:
-            item.append(" ", E("a", line.url_text or line.url, href=line.url, class_="external"))
+        if line.number or line.display:
+            item = E("li", E("strong", line.name), f": {line.display or line.number}. ", line.description.strip())
+            if line.url:
+                item.append(" ", E("a", line.url_text or line.url, href=line.url, class_="external"))
+        else:  # reached through its website or app only (999 BSL): its address where a number would be
+            item = E("li", E("strong", line.name), ": ",
+                     E("a", line.url_text or line.url or "", href=line.url or "", class_="external"), ". ",
+                     line.description.strip())
         items.append(item)
     intro = (ctx.help.intro or "").strip()
     return E("section", E("h2", "Getting help now", id="help"), E("p", intro) if intro else None,
@@ -142,9 +147,10 @@ def contents(entries: Sequence[tuple[str, str, Sequence[tuple[str, str]]]]) -> E
              class_="toc page", aria_labelledby="pack-contents")
 
 
-def pack_session_plan(module: Module, framework: Framework) -> Element:
-    """The session plan table, made by the same renderer as the site's module overview."""
-    table = render_markdown(render.session_plan_table(module, framework, module.src_uri))
+def pack_session_plan(module: Module, framework: Framework, for_facilitators: bool = True) -> Element:
+    """The session plan table, made by the same renderer as the site's module overview (without what to cut if
+    time is short, and why a module is kept whole, in a participant handout)."""
+    table = render_markdown(render.session_plan_table(module, framework, module.src_uri, for_facilitators))
     mark_links(table, module.src_uri)
     for element in table.iter():
         if element.tag == "table":
@@ -194,7 +200,7 @@ def module_pack(module: Module, content: Element, audience: str, links: Sequence
     title = module_title(module)
     principles = _module_principles(module, links, fw)
     intro, sections = _split_intro(content)
-    plan = pack_session_plan(module, fw)
+    plan = pack_session_plan(module, fw, for_facilitators=audience == "facilitator")
 
     cover = E("section",
               E("p", ctx.programme, class_="cover__programme"),

@@ -25,8 +25,8 @@ from .layout import AUDIENCE_LABELS, PackContext, PrintDocument, module_pack, pr
 from .materials_layout import materials_pack
 from .modules import ModulePage
 from .settings import AUDIENCES, PACK_FORMAT_LABELS, PACK_FORMATS, PackError
-from .transforms import (add_writing_space, facilitator_notes, mark_links, open_out, prefix_ids, remove,
-                         resolve_links, show_external_urls)
+from .transforms import (add_writing_space, drop_cut_if_short, facilitator_notes, mark_links, open_out, prefix_ids,
+                         remove, resolve_links, show_external_urls, tighten_list_items)
 from .tree import Element, render_markdown
 from .spec import PackSpec
 
@@ -215,6 +215,7 @@ class PackRenderer:
         facilitator_notes(tree, keep=audience == "facilitator")
         open_out(tree)
         if audience == "participant":
+            drop_cut_if_short(tree)
             add_writing_space(tree, lambda h: h.text().strip().lower().startswith("activity"))
         return tree
 
@@ -249,6 +250,7 @@ class PackRenderer:
     def _finish(self, document: PrintDocument, anchors: dict[str, str]) -> PrintDocument:
         resolve_links(document.body, anchors, self._describe)
         show_external_urls(document.body)
+        tighten_list_items(document.body)
         for element in document.body.iter():  # pictures: read from the docs folder, by absolute file URL
             if element.tag == "img" and element.attrs.get("data-doc"):
                 element.attrs["src"] = (self.site.docs_dir / element.attrs["data-doc"].split("#", 1)[0]).as_uri()
@@ -264,7 +266,8 @@ class PackRenderer:
             return self._finish(doc, self._anchors(page))
         if spec.kind == "materials":
             page = spec.page
-            doc = materials_pack(page.module, self.site.materials_of(page.src_uri), self.context, spec.large_print)
+            doc = materials_pack(page.module, self.site.materials_of(page.src_uri), self.context, spec.large_print,
+                                 self.site.safety)
             return self._finish(doc, self._anchors())
         if spec.joined:
             raise ValueError("the programme guide is joined from the module guides: use task(spec, made)")

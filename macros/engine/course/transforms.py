@@ -100,6 +100,53 @@ def open_out(root: Element) -> None:
                  lambda e: list(e.children))
 
 
+def tighten_list_items(root: Element) -> int:
+    """Paragraphs inside a list item become lines of it (a "loose" list, or the escalation box's speeds).
+
+    PDF/UA lets a list item hold only its label and body: a paragraph inside one is refused by the checker, so its
+    words move into the item, with a line break between paragraphs (a paragraph's class stays on a span).
+    Returns how many items changed."""
+    count = 0
+    for element in root.iter():
+        if element.tag != "li" or not any(isinstance(c, Element) and c.tag == "p" for c in element.children):
+            continue
+        count += 1
+        out: list = []
+        for child in element.children:
+            if isinstance(child, Element) and child.tag == "p":
+                if any(isinstance(n, Element) or n.strip() for n in out):
+                    out.append(E("br"))
+                out.append(E("span", *child.children, class_=" ".join(child.classes)) if child.classes
+                           else E("span", *child.children))
+            elif isinstance(child, str) and not child.strip():
+                continue
+            else:
+                out.append(child)
+        element.children = out
+    return count
+
+
+def drop_cut_if_short(root: Element) -> int:
+    """Leave only the length on a section marked cut if short (a participant handout): which part to drop when time
+    is short is the facilitator's choice, not a label for trainees. Returns how many sections were marked."""
+    count = 0
+    for element in root.iter():
+        if element.has_class("section-duration") and element.attrs.get("data-cut-if-short") == "true":
+            count += 1
+            del element.attrs["data-cut-if-short"]
+            kept = []
+            for child in element.children:
+                if isinstance(child, Element) and child.tag == "strong":
+                    while kept and isinstance(kept[-1], str) and kept[-1].strip() in ("", "\u00b7"):
+                        kept.pop()
+                    if kept and isinstance(kept[-1], str):
+                        kept[-1] = kept[-1].rstrip().removesuffix("\u00b7").rstrip()
+                    continue
+                kept.append(child)
+            element.children = kept
+    return count
+
+
 def remove(root: Element, match: Callable[[Element], bool]) -> None:
     """Remove every element that matches."""
     replace_each(root, match, lambda e: [])
@@ -225,6 +272,6 @@ def add_writing_space(root: Element, is_activity: Callable[[Element], bool], lin
 
 
 __all__ = [
-    "LinkTarget", "add_writing_space", "classify_link", "facilitator_notes", "is_facilitator_note",
-    "mark_links", "open_out", "prefix_ids", "remove", "resolve_links", "show_external_urls",
+    "LinkTarget", "add_writing_space", "classify_link", "drop_cut_if_short", "facilitator_notes", "is_facilitator_note",
+    "mark_links", "open_out", "prefix_ids", "remove", "resolve_links", "show_external_urls", "tighten_list_items",
 ]
