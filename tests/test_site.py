@@ -195,3 +195,16 @@ def test_in_process_rebuilds_do_not_leak_state(make_site, tmp_path, monkeypatch)
         titles.append(title in site.html("guide/index.html"))
         assert not any(m == "macros" or m.startswith("macros.") for m in sys.modules)
     assert titles == [True, True]
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ("<ul>\n    <li>a</li>\n\n\n    <li>b</li>\n</ul>", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>"),
+    ("<p>one two</p>  <p>x</p>", "<p>one two</p>  <p>x</p>"),                      # no line break: untouched
+    ("<pre>  a\n\n    b\n</pre>\n\n  <p>c</p>", "<pre>  a\n\n    b\n</pre>\n<p>c</p>"),   # code keeps its layout
+    ("<textarea>\n  x\n</textarea>", "<textarea>\n  x\n</textarea>"),
+    ("<script>\n  var s = `a\n\n  b`;\n</script>", "<script>\n  var s = `a\n\n  b`;\n</script>"),
+])
+def test_built_pages_lose_only_template_whitespace(html, expected):
+    from macros.engine.squeeze import squeeze_whitespace
+
+    assert squeeze_whitespace(html) == expected

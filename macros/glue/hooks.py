@@ -27,6 +27,7 @@ import sys
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from ..engine.squeeze import squeeze_whitespace
 from ..engine.contract import FILL, FILL_PATTERN, FRAGMENT_END, fill_html, strip_summary_marks
 from .macros_module import log, report, site_for
 
@@ -240,6 +241,7 @@ def on_post_page(output, page, config):
     # switcher's links keep their hreflang, and the sitemap declares the alternates when site_url is set, as
     # zensical-i18n does: the head links go.
     output = _HEAD_ALTERNATE.sub("", output)
+    output = squeeze_whitespace(output)  # the templates' indentation: a third of a module page's weight
     if "{{" in output or "{%" in output or "{#" in output:
         leftover = _LEFTOVER.search(_CODE.sub("", output))
         if leftover:
