@@ -223,10 +223,11 @@ def _english_search_only(config) -> None:
 def on_post_template(output_content, template_name, config):
     """Keep the default language's 404 page: mkdocs-static-i18n builds each further language into the same
     site, and its pass would replace /404.html with a copy whose links are made for /cy/ (no styles, so the
-    skip link failed its contrast check). The first rendering of 404.html is kept for every pass."""
+    skip link failed its contrast check). The first rendering of 404.html is kept for every pass, without the
+    head's alternate links (see ``on_post_page``) and the templates' whitespace."""
     if template_name != "404.html":
         return output_content
-    return config.setdefault("_principles_404", output_content)
+    return config.setdefault("_principles_404", squeeze_whitespace(_HEAD_ALTERNATE.sub("", output_content)))
 
 
 def on_post_page(output, page, config):
