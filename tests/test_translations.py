@@ -268,7 +268,7 @@ def test_a_principle_page_in_welsh_is_ours_with_the_quotation_in_english_and_a_d
     site = make_site({}, mkdocs=I18N_MKDOCS)
     site.write("principles/principles.cy.yaml", PRINCIPLES_CY)
     assert write_pages(site).returncode == 0
-    from macros.site import Site
+    from macros.engine.site import Site
 
     loaded = Site.load(site.root)
     loaded.scan(loaded.read_sources())
@@ -315,7 +315,7 @@ def with_help(help: str) -> str:
 
 def test_help_lines_show_each_label_in_the_page_language_and_mark_the_rest_english(make_site):
     site = make_site({}, mkdocs=with_help(HELP_CY))
-    from macros.site import Site
+    from macros.engine.site import Site
 
     loaded = Site.load(site.root)
     welsh = loaded.macros("help.cy.md").call("help_lines", [])

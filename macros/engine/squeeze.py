@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["squeeze_whitespace"]
+__all__ = ["squeeze_whitespace", "tidy_built_page"]
 
+_HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 _KEEP = re.compile(r"(?is)<(pre|textarea|script|style)\b.*?</\1\s*>")
 _RUN = re.compile(r"[ \t\r]*\n[ \t\r\n]*")
 
@@ -25,3 +26,11 @@ def squeeze_whitespace(html: str) -> str:
         last = match.end()
     out.append(_RUN.sub("\n", html[last:]))
     return "".join(out)
+
+
+def tidy_built_page(html: str) -> str:
+    """What the MkDocs glue does to every built page: the head's language alternate links go (Material's script
+    fetches sitemap.xml beside each, taking it for a language's root, and mkdocs-static-i18n points them at pages,
+    so every page logged two 404s; the language switcher keeps its hreflang links, and the sitemap declares the
+    alternates when site_url is set, as zensical-i18n does), then the templates' whitespace is squeezed."""
+    return squeeze_whitespace(_HEAD_ALTERNATE.sub("", html))

@@ -23,11 +23,13 @@ from __future__ import annotations
 import os
 import re
 import sys
+from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
-from ..engine.squeeze import squeeze_whitespace
+from ..engine.squeeze import tidy_built_page
 from ..engine.contract import FILL, FILL_PATTERN, FRAGMENT_END, fill_html, strip_summary_marks
 from .macros_module import log, report, site_for
 
@@ -196,7 +198,6 @@ def on_env(env, config, files):
 
 
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
-_HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 
 
 def _english_search_only(config) -> None:
@@ -220,6 +221,18 @@ def _english_search_only(config) -> None:
             return
 
 
+def _keep_english_offline_index(config) -> None:
+    """The offline copy's search index (search/search_index.js) follows the final search_index.json.
+
+    Material's offline plugin writes the .js in every language's pass, from that pass's index: the Welsh pass
+    left it holding only the /cy/ copies, so an English search offline found only Welsh pages. mkdocs-static-i18n
+    writes the final, merged search_index.json before this hook's last call, so the .js is made from it."""
+    folder = Path(config["site_dir"]) / "search"
+    script, index = folder / "search_index.js", folder / "search_index.json"
+    if script.is_file() and index.is_file():
+        script.write_text("var __index = " + index.read_text(encoding="utf-8"), encoding="utf-8")
+
+
 def on_post_template(output_content, template_name, config):
     """Keep the default language's 404 page: mkdocs-static-i18n builds each further language into the same
     site, and its pass would replace /404.html with a copy whose links are made for /cy/ (no styles, so the
@@ -227,7 +240,7 @@ def on_post_template(output_content, template_name, config):
     head's alternate links (see ``on_post_page``) and the templates' whitespace."""
     if template_name != "404.html":
         return output_content
-    return config.setdefault("_principles_404", squeeze_whitespace(_HEAD_ALTERNATE.sub("", output_content)))
+    return config.setdefault("_principles_404", tidy_built_page(output_content))
 
 
 def on_post_page(output, page, config):
@@ -237,12 +250,8 @@ def on_post_page(output, page, config):
     file_locale = getattr(page.file, "locale", None)
     if file_locale and file_locale != config.theme.get("language"):
         output = _ARTICLE.sub(f'\\g<0> lang="{file_locale}"', output, count=1)
-    # Material's script fetches sitemap.xml beside every <link rel="alternate"> in the head, taking each for a
-    # language's root; mkdocs-static-i18n points them at pages, so every page logged two 404s. The language
-    # switcher's links keep their hreflang, and the sitemap declares the alternates when site_url is set, as
-    # zensical-i18n does: the head links go.
-    output = _HEAD_ALTERNATE.sub("", output)
-    output = squeeze_whitespace(output)  # the templates' indentation: a third of a module page's weight
+    output = tidy_built_page(output)  # head alternate links and the templates' whitespace
+    _english_search_only(config)
     if "{{" in output or "{%" in output or "{#" in output:
         leftover = _LEFTOVER.search(_CODE.sub("", output))
         if leftover:
@@ -256,10 +265,11 @@ def on_post_page(output, page, config):
     return output
 
 
+@event_priority(-200)  # after Material's offline plugin and mkdocs-static-i18n (-100): the last word on the files
 def on_post_build(config):
     """The build is done: fail on any late error (unrendered macros), then forget the engine's code."""
     site = site_for(config)
-    _english_search_only(config)
+    _keep_english_offline_index(config)
     _forget_engine()
     _fail_on_errors(site, "found after writing the pages",
                     f"the pages in {config.site_dir} were written but are not fit to publish: fix them and build again")
