@@ -104,6 +104,17 @@ def _shown(path: Path) -> str:
         return path.as_posix()
 
 
+def _refused(error: Exception, nothing_written: str) -> int:
+    """Report why nothing was made: problems in the sources (exit 1, every one listed) or a mistake in the
+    command or its surroundings (exit 2)."""
+    if isinstance(error, ProblemsFound):
+        print(error.report(), file=sys.stderr)
+        print(f"{nothing_written}: fix the problems above and run again.", file=sys.stderr)
+        return 1
+    print(f"error: {error}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the packs; return the exit code."""
     args = parse_args(argv)
@@ -121,13 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         if problems:
             raise ProblemsFound(problems)
         prepare_output(out)
-    except (CourseError, UnknownVariant) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except ProblemsFound as error:
-        print(error.report(), file=sys.stderr)
-        print("No course packs were written: fix the problems above and run again.", file=sys.stderr)
-        return 1
+    except (CourseError, UnknownVariant, ProblemsFound) as error:
+        return _refused(error, "No course packs were written")
     if not specs:
         print("Nothing to make: no training page declares a module number.", file=sys.stderr)
         return 1
@@ -140,13 +146,8 @@ def _review_kit(args: argparse.Namespace, root: Path, out: Path, started: float)
     try:
         course = Course.load(root, variant=args.variant)
         prepare_output(out)
-    except (CourseError, UnknownVariant) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except ProblemsFound as error:
-        print(error.report(), file=sys.stderr)
-        print("The service review kit was not written: fix the problems above and run again.", file=sys.stderr)
-        return 1
+    except (CourseError, UnknownVariant, ProblemsFound) as error:
+        return _refused(error, "The service review kit was not written")
     specs = kit_specs(args.format)
     kit = review_kit(course.packs.context)
     keys = course.pack_keys()
