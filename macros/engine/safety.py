@@ -133,22 +133,17 @@ def load_safety(path: Path, display_path: str = SAFETY_FILE) -> Escalation:
 
 # -- rendering ---------------------------------------------------------------------------------------------
 
-def _e(value: str) -> str:
-    # escaped for HTML in one pass, with braces and hashes kept away from Jinja and attribute lists
-    return text(value)
-
-
 def _speed_item(s: Speed) -> str:
     return (f'<li class="escalation__speed escalation__speed--{s.speed}" data-escalation="{s.id}">'
-            f'<p class="escalation__name"><strong>Speed {s.speed}: {_e(s.name)}.</strong> {_e(s.when)}</p>'
-            f'<p class="escalation__act">{_e(s.act)}</p></li>')
+            f'<p class="escalation__name"><strong>Speed {s.speed}: {text(s.name)}.</strong> {text(s.when)}</p>'
+            f'<p class="escalation__act">{text(s.act)}</p></li>')
 
 
 def _reach(rule: Escalation) -> str:
     return (f'<div class="escalation__reach" data-escalation="{rule.cannot_reach_id}">'
-            f'<p class="escalation__name"><strong>{_e(rule.cannot_reach_name)}.</strong> '
-            f'{_e(rule.cannot_reach_rule)}</p>'
-            f'<p class="escalation__act">{_e(rule.cannot_reach_fallback)}</p></div>')
+            f'<p class="escalation__name"><strong>{text(rule.cannot_reach_name)}.</strong> '
+            f'{text(rule.cannot_reach_rule)}</p>'
+            f'<p class="escalation__act">{text(rule.cannot_reach_fallback)}</p></div>')
 
 
 def render_escalation(rule: Escalation, from_src: str, part: str | None = None, contacts: str = "",
@@ -161,9 +156,9 @@ def render_escalation(rule: Escalation, from_src: str, part: str | None = None, 
     more = posixpath.relpath(rule.home, posixpath.dirname(from_src) or ".") + f"#{rule.anchor}"
     if part is None:
         items = "".join(_speed_item(s) for s in rule.speeds)
-        body = (f'<p class="escalation__intro">{_e(rule.intro)}</p>\n\n'
+        body = (f'<p class="escalation__intro">{text(rule.intro)}</p>\n\n'
                 f'<ol class="escalation__speeds">{items}</ol>\n\n{_reach(rule)}\n\n'
-                f'<p class="escalation__not-a-speed">{_e(rule.not_a_speed)}</p>')
+                f'<p class="escalation__not-a-speed">{text(rule.not_a_speed)}</p>')
         label = rule.title
     elif part == rule.cannot_reach_id:
         body, label = _reach(rule), rule.cannot_reach_name
@@ -175,19 +170,19 @@ def render_escalation(rule: Escalation, from_src: str, part: str | None = None, 
         f"[All three speeds, and why]({more}){{ .escalation__more }}")
     local = ""
     if contacts:  # a variant's own Markdown, under the speeds and never instead of them
-        where = f"In {_e(organisation)}" if organisation else "Your service's contacts"
+        where = f"In {text(organisation)}" if organisation else "Your service's contacts"
         local = (f'<div class="escalation__local" markdown>\n\n<p class="escalation__label">{where}</p>\n\n'
                  f"{contacts}\n\n</div>\n\n")
     # each block on its own lines with blank lines between, so Markdown wraps no HTML block in a paragraph;
     # the link to the whole rule is Markdown, so the site generator checks and rewrites it like any link
-    return (f'<div class="{BOX_CLASS}" role="note" aria-label="{_e(label)}" markdown>\n\n'
-            f'<p class="escalation__title">{_e(label)}</p>\n\n{body}\n\n{local}{home_link}\n\n</div>')
+    return (f'<div class="{BOX_CLASS}" role="note" aria-label="{text(label)}" markdown>\n\n'
+            f'<p class="escalation__title">{text(label)}</p>\n\n{body}\n\n{local}{home_link}\n\n</div>')
 
 
 def render_escalation_link(rule: Escalation, from_src: str, label: str = "the three speeds") -> str:
     """An inline Markdown link to the whole rule."""
     target = posixpath.relpath(rule.home, posixpath.dirname(from_src) or ".") + f"#{rule.anchor}"
-    return f'[{_e(label)}]({target}){{ .escalation-link }}'
+    return f'[{text(label)}]({target}){{ .escalation-link }}'
 
 
 # -- review dates ------------------------------------------------------------------------------------------
@@ -294,17 +289,10 @@ def review_problems(reviews: Iterable[PageReview], safety_pages: Iterable[str], 
 def render_review(review: PageReview) -> str:
     """The line at the foot of a safety page: owner role, last review, next review."""
     signed = review.status == "signed-off"
-    parts = [f"Owner: {_e(review.owner)}" if review.owner else None,
+    parts = [f"Owner: {text(review.owner)}" if review.owner else None,
              None if signed else "awaiting the owner's sign-off",
              (f"last reviewed {review.last.isoformat()}" if signed else f"last changed {review.last.isoformat()}")
              if review.last else None,
              f"next review due {review.next.isoformat()}" if review.next else None]
     words = "; ".join(p for p in parts if p)
     return f'<p class="page-review">{words[0].upper() + words[1:]}.</p>' if words else ""
-
-
-def safety_pages_missing(rule: Escalation, pages: Iterable[str]) -> list[str]:
-    """Listed safety pages that the docs do not have (reported by the tests, not the build: a variant may
-    leave pages out)."""
-    have = set(pages)
-    return [p for p in rule.pages if p not in have]

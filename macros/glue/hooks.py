@@ -207,17 +207,19 @@ def _english_search_only(config) -> None:
     gathers each language's entries into it after this hook has run), and Lunr has no Welsh stemmer: English
     readers would get the /cy/ copies of each page (English fallbacks and machine-assisted drafts) beside the
     English ones, often first. Until each language has an index of its own, the other languages' pages are
-    left out of search (they are reached from the language switcher)."""
+    left out of search (they are reached from the language switcher). Called after each page: in another
+    language's pass, that page's entries (the last ones added) are taken off again."""
     i18n = config["plugins"].get("i18n")
+    language = config.theme.get("language")
+    if i18n is None or any(lang.default and lang.locale == language for lang in i18n.config.languages):
+        return
     search = config["plugins"].get("material/search") or config["plugins"].get("search")
     index = getattr(search, "search_index", None)
-    if i18n is None or index is None:
-        return
-    others = tuple(f"{lang.locale}/" for lang in i18n.config.languages if not lang.default)
     for name in ("entries", "_entries"):
         entries = getattr(index, name, None)
         if isinstance(entries, list):
-            entries[:] = [e for e in entries if not str(e.get("location", "")).startswith(others)]
+            while entries and str(entries[-1].get("location", "")).startswith(f"{language}/"):
+                entries.pop()
             return
 
 
